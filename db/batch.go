@@ -1,0 +1,139 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Group commit. With synchronous=FULL every COMMIT costs an fsync, which caps
+// one-transaction-per-request writes at the disk's fsync rate. Batch lets
+// concurrent small writes (autosaved answers) share one transaction and one
+// fsync: each runs inside its own SAVEPOINT, so one failing write rolls back
+// only itself, and every caller is answered only after the shared COMMIT.
+
+const maxBatch = 256
+
+type batchReq struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+type batcher struct {
+	w    *sql.DB
+	reqs chan batchReq
+	quit chan struct{}
+	dead chan struct{}
+}
+
+// ErrClosed is returned for writes submitted after Close.
+var ErrClosed = errors.New("database is closed")
+
+func newBatcher(w *sql.DB) *batcher {
+	b := &batcher{w: w, reqs: make(chan batchReq, maxBatch), quit: make(chan struct{}), dead: make(chan struct{})}
+	go b.loop()
+	return b
+}
+
+func (b *batcher) stop() {
+	close(b.quit)
+	<-b.dead
+}
+
+// Batch runs fn in a write transaction shared with other concurrent Batch
+// calls and returns after that transaction has committed (fn's own error if
+// fn failed; fn's writes are then rolled back and nothing else is).
+func (d *DB) Batch(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	req := batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case d.batch.reqs <- req:
+	case <-d.batch.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, wait for the outcome even if ctx ends: the write may
+	// already be committed and the caller must not report it as lost.
+	return <-req.done
+}
+
+func (b *batcher) loop() {
+	defer close(b.dead)
+	for {
+		var first batchReq
+		select {
+		case first = <-b.reqs:
+		case <-b.quit:
+			// Drain what was queued before the stop so no caller hangs.
+			for {
+				select {
+				case r := <-b.reqs:
+					b.run([]batchReq{r})
+				default:
+					return
+				}
+			}
+		}
+		group := []batchReq{first}
+	collect:
+		for len(group) < maxBatch {
+			select {
+			case r := <-b.reqs:
+				group = append(group, r)
+			default:
+				break collect
+			}
+		}
+		b.run(group)
+	}
+}
+
+func (b *batcher) run(group []batchReq) {
+	results := make([]error, len(group))
+	err := func() error {
+		tx, err := b.w.Begin()
+		if err != nil {
+			return fmt.Errorf("begin batch: %w", err)
+		}
+		for i, r := range group {
+			if err := r.ctx.Err(); err != nil {
+				results[i] = err
+				continue
+			}
+			if len(group) == 1 {
+				results[i] = r.fn(tx)
+				if results[i] != nil {
+					_ = tx.Rollback()
+					return nil
+				}
+				continue
+			}
+			if _, err := tx.Exec("SAVEPOINT w"); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("savepoint: %w", err)
+			}
+			if results[i] = r.fn(tx); results[i] != nil {
+				if _, err := tx.Exec("ROLLBACK TO w"); err != nil {
+					_ = tx.Rollback()
+					return fmt.Errorf("rollback to savepoint: %w", err)
+				}
+			}
+			if _, err := tx.Exec("RELEASE w"); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("release savepoint: %w", err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit batch: %w", err)
+		}
+		return nil
+	}()
+	for i, r := range group {
+		if err != nil && results[i] == nil {
+			results[i] = err
+		}
+		r.done <- results[i]
+	}
+}
