@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // Group commit. With synchronous=FULL every COMMIT costs an fsync, which caps
@@ -26,6 +27,7 @@ type batcher struct {
 	reqs chan batchReq
 	quit chan struct{}
 	dead chan struct{}
+	once sync.Once
 }
 
 // ErrClosed is returned for writes submitted after Close.
@@ -38,7 +40,7 @@ func newBatcher(w *sql.DB) *batcher {
 }
 
 func (b *batcher) stop() {
-	close(b.quit)
+	b.once.Do(func() { close(b.quit) })
 	<-b.dead
 }
 

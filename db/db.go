@@ -98,7 +98,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // Path is the database file's path.
 func (d *DB) Path() string { return d.path }
 
-// Close stops the group-commit writer and closes both pools.
+// Close stops the group-commit writer and closes both pools. Closing twice
+// is harmless.
 func (d *DB) Close() error {
 	d.batch.stop()
 	return errors.Join(d.R.Close(), d.W.Close())
