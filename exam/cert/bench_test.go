@@ -1,0 +1,67 @@
+package cert
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// BenchmarkRenderPDF renders one certificate (target: under 5 ms).
+func BenchmarkRenderPDF(b *testing.B) {
+	fx := mustService(b)
+	c := fx.issue(b, request("Αλέξανδρος Παπαδόπουλος"))
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := fx.svc.RenderPDF(&buf, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "pdf-bytes")
+}
+
+// BenchmarkVerify checks a token: parse, signature, claims and the status
+// read from the database.
+func BenchmarkVerify(b *testing.B) {
+	ctx := context.Background()
+	fx := mustService(b)
+	c := fx.issue(b, request("Zoë Ångström"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if v := fx.svc.Verify(ctx, c.Token); v.Status != StatusValid {
+			b.Fatal(v.Reason)
+		}
+	}
+}
+
+// BenchmarkSign writes and signs one token with the cached key.
+func BenchmarkSign(b *testing.B) {
+	fx := mustService(b)
+	c := fx.issue(b, request("Zoë Ångström"))
+	k := fx.svc.keys.signer
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := signToken(k, fx.svc.baseURL, &c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerifyPDF finds the token in an uploaded certificate and checks it.
+func BenchmarkVerifyPDF(b *testing.B) {
+	ctx := context.Background()
+	fx := mustService(b)
+	c := fx.issue(b, request("Наталья Иванова"))
+	var buf bytes.Buffer
+	if err := fx.svc.RenderPDF(&buf, c); err != nil {
+		b.Fatal(err)
+	}
+	pdf := buf.Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		if v := fx.svc.VerifyPDF(ctx, pdf); v.Status != StatusValid {
+			b.Fatal(v.Reason)
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package cert
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/jung-kurt/gofpdf"
+	"github.com/skip2/go-qrcode"
+	"golang.org/x/text/unicode/norm"
+)
+
+// DejaVu Sans covers Latin (with its extensions), Greek and Cyrillic, so any
+// holder name in those scripts renders. Licence: fonts/LICENSE.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+const (
+	productName = "mopscert — Marketing Operations Certification"
+	fontFamily  = "DejaVu"
+
+	// A4 landscape, in millimetres.
+	pageW, pageH = 297.0, 210.0
+	contentX     = 30.0
+	contentW     = pageW - 2*contentX
+	// The QR code holds the whole verify link (about 560 characters, more
+	// with a long name: version 18 to 26). Its size follows the module
+	// count so a module stays near 0.72 mm, over 4 pixels when the page is
+	// rendered at 150 dpi, within bounds that keep the layout intact.
+	qrModule       = 0.72
+	qrMin, qrMax   = 60.0, 74.0
+	qrRight, qrBot = pageW - 26, 184.0
+	detailsX       = 26.0
+	detailsY       = 128.0
+	detailsW       = qrRight - qrMax - 8 - detailsX
+)
+
+// Colours (RGB).
+var (
+	ink   = [3]int{33, 37, 41}
+	muted = [3]int{96, 104, 112}
+	brand = [3]int{20, 78, 94}
+)
+
+// RenderPDF writes the certificate as a one-page landscape A4 PDF: product
+// name, holder, tier, dates, id, issuer, a QR code of the verify link and the
+// link itself, with the token in the metadata (/Keywords) so an uploaded copy
+// can be verified by VerifyPDF. The document dates are the issue date, so
+// a certificate's PDF looks the same whenever it is downloaded.
+//
+// gofpdf's UTF-8 font handling keeps state in the document and even in the
+// font bytes, so every call builds its own document from its own copy of
+// the fonts; concurrent calls are safe.
+func (s *Service) RenderPDF(w io.Writer, c Credential) error {
+	if c.Token == "" || c.ID == "" {
+		return fmt.Errorf("render certificate: the credential has no id or token")
+	}
+	verifyURL := s.verifyURL(c.Token)
+	qr, err := qrcode.New(verifyURL, qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("render certificate %s: QR code: %w", c.ID, err)
+	}
+	qr.DisableBorder = true // the layout keeps the quiet zone clear
+	name := norm.NFC.String(c.HolderName)
+
+	f := gofpdf.New(gofpdf.OrientationLandscape, gofpdf.UnitMillimeter, "A4", "")
+	f.SetCompression(true)
+	f.SetAutoPageBreak(false, 0)
+	f.SetMargins(0, 0, 0)
+	f.SetCellMargin(0)
+	// gofpdf writes into the font bytes it is given (it pads table slices
+	// with append while subsetting), so each document gets its own copy:
+	// sharing the embedded bytes would be a data race.
+	f.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(fontRegular))
+	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(fontBold))
+	f.SetTitle("Certificate "+c.ID+" — "+name, true)
+	f.SetSubject(productName+": "+c.TierName, true)
+	f.SetAuthor(s.host, true)
+	f.SetCreator("mopscert", false)
+	f.SetProducer("mopscert", false)
+	f.SetKeywords(c.Token, false)
+	f.SetCreationDate(c.IssuedAt)
+	f.SetModificationDate(c.IssuedAt)
+	f.AddPage()
+
+	// Frame.
+	f.SetDrawColor(brand[0], brand[1], brand[2])
+	f.SetLineWidth(1.2)
+	f.Rect(10, 10, pageW-20, pageH-20, "D")
+	f.SetLineWidth(0.3)
+	f.Rect(13.5, 13.5, pageW-27, pageH-27, "D")
+
+	// Headline block, centred.
+	centred(f, 24, 8, "B", 15, brand, productName)
+	centred(f, 40, 16, "", 34, ink, "Certificate")
+	centred(f, 62, 7, "", 13, muted, "This certifies that")
+	y := fitCentred(f, 72, "B", 32, 16, ink, name)
+	centred(f, y+4, 7, "", 13, muted, "has passed the examination for")
+	y = fitCentred(f, y+13, "B", 22, 12, brand, c.TierName)
+
+	// Details, bottom left; a name long enough to wrap pushes them down.
+	dy := max(detailsY, y+6)
+	rows := [][2]string{
+		{"Certificate ID", c.ID},
+		{"Issued", longDate(c.IssuedAt)},
+		{"Valid until", longDate(c.ExpiresAt)},
+		{"Issuer", s.host},
+	}
+	for _, r := range rows {
+		f.SetXY(detailsX, dy)
+		text(f, "", 10.5, muted)
+		f.CellFormat(34, 6.5, r[0], "", 0, "L", false, 0, "")
+		text(f, "B", 11, ink)
+		f.CellFormat(detailsW-34, 6.5, r[1], "", 0, "L", false, 0, "")
+		dy += 7
+	}
+	dy += 2
+	short := s.shortVerifyURL(c.ID)
+	f.SetXY(detailsX, dy)
+	text(f, "", 9.5, muted)
+	line := "Check it is genuine at " + short
+	if w := f.GetStringWidth(line); w > detailsW { // a long base URL
+		f.SetFontSize(max(6, 9.5*detailsW/w*0.98))
+	}
+	f.CellFormat(detailsW, 5, line, "", 0, "L", false, 0, short)
+	dy += 6.5
+	// The full link is long (it carries the token); print it small and
+	// wrapped so it can still be copied, and make it clickable.
+	f.SetXY(detailsX, dy)
+	text(f, "", 5.6, muted)
+	f.MultiCell(detailsW, 2.5, verifyURL, "", "L", false)
+	f.LinkString(detailsX, dy, detailsW, f.GetY()-dy, verifyURL)
+
+	// QR code of the full link, bottom right, and its caption.
+	bm := qr.Bitmap()
+	size := min(qrMax, max(qrMin, float64(len(bm))*qrModule))
+	qrX, qrY := qrRight-size, qrBot-size
+	drawQR(f, bm, qrX, qrY, size)
+	f.LinkString(qrX, qrY, size, size, verifyURL)
+	f.SetXY(qrX, qrBot+3.2) // below the quiet zone of four modules
+	text(f, "", 8, muted)
+	f.CellFormat(size, 4, "Scan to verify", "", 0, "C", false, 0, "")
+
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("render certificate %s: %w", c.ID, err)
+	}
+	// Render fully before writing, so a failure never leaves half a PDF
+	// in the response.
+	var buf bytes.Buffer
+	buf.Grow(48 << 10)
+	if err := f.Output(&buf); err != nil {
+		return fmt.Errorf("render certificate %s: %w", c.ID, err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func text(f *gofpdf.Fpdf, style string, size float64, rgb [3]int) {
+	f.SetFont(fontFamily, style, size)
+	f.SetTextColor(rgb[0], rgb[1], rgb[2])
+}
+
+func centred(f *gofpdf.Fpdf, y, h float64, style string, size float64, rgb [3]int, s string) {
+	text(f, style, size, rgb)
+	f.SetXY(contentX, y)
+	f.CellFormat(contentW, h, s, "", 0, "C", false, 0, "")
+}
+
+// fitCentred prints s centred on one line, shrinking the font from maxPt
+// down to minPt to fit; a name still too long wraps. It returns the y below.
+func fitCentred(f *gofpdf.Fpdf, y float64, style string, maxPt, minPt float64, rgb [3]int, s string) float64 {
+	text(f, style, maxPt, rgb)
+	size := maxPt
+	if w := f.GetStringWidth(s); w > contentW {
+		size = max(minPt, maxPt*contentW/w*0.98)
+		f.SetFontSize(size)
+	}
+	h := size * 0.3528 * 1.3 // points to millimetres, with line spacing
+	f.SetXY(contentX, y)
+	if f.GetStringWidth(s) <= contentW {
+		f.CellFormat(contentW, h, s, "", 0, "C", false, 0, "")
+		return y + h
+	}
+	f.MultiCell(contentW, h, s, "", "C", false)
+	return f.GetY()
+}
+
+// drawQR draws the symbol as filled rectangles, one per horizontal run of
+// dark modules, written straight into the page's content stream: sharp at
+// any zoom, and far cheaper than encoding a PNG for gofpdf to decode again.
+func drawQR(f *gofpdf.Fpdf, bm [][]bool, x, y, size float64) {
+	n := len(bm)
+	if n == 0 {
+		return
+	}
+	k := f.GetConversionRatio() // points per millimetre
+	m := size / float64(n)
+	// Rows overlap by a hair so anti-aliasing leaves no seams between them.
+	const seam = 0.02
+	b := make([]byte, 0, 16<<10)
+	b = append(b, "q 0 g\n"...)
+	num := func(v float64) {
+		b = strconv.AppendFloat(b, v, 'f', 3, 64)
+		b = append(b, ' ')
+	}
+	for r, row := range bm {
+		for c := 0; c < n; {
+			if !row[c] {
+				c++
+				continue
+			}
+			start := c
+			for c < n && row[c] {
+				c++
+			}
+			rx, ry := x+float64(start)*m, y+float64(r)*m
+			num(rx * k)
+			num((pageH - ry - m - seam) * k)
+			num(float64(c-start) * m * k)
+			num((m + seam) * k)
+			b = append(b, "re\n"...)
+		}
+	}
+	b = append(b, "f\nQ\n"...)
+	f.RawWriteBuf(bytes.NewReader(b))
+}

@@ -1,0 +1,154 @@
+package cert
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Verification answers are built here. The order of checks matters: the
+// signature comes first, so a forged token never reveals whether its id
+// exists or whose it is; expiry is reported only for a genuine token.
+
+// internalError marks a failure on our side (the database) as opposed to a
+// bad token; the key function returns it and Verify passes it on in Err.
+type internalError struct{ err error }
+
+func (e internalError) Error() string { return e.err.Error() }
+func (e internalError) Unwrap() error { return e.err }
+
+// checkErr is the Verification for a failure on our side: the caller should
+// answer with a server error rather than show the status.
+func checkErr(err error) Verification {
+	return Verification{Status: StatusInvalid, Reason: "The certificate could not be checked just now; please try again later.", Err: err}
+}
+
+func invalid(reason string) Verification {
+	return Verification{Status: StatusInvalid, Reason: reason}
+}
+
+// Verify checks a token: its signature against our own keys, its header and
+// claims, and then the certificate's row for revocation and expiry.
+func (s *Service) Verify(ctx context.Context, token string) Verification {
+	token = strings.TrimSpace(token)
+	switch {
+	case token == "":
+		return invalid("No token was given.")
+	case len(token) > maxTokenLen:
+		return invalid("The token is too long to be a certificate token.")
+	}
+	var claims tokenClaims
+	_, err := s.parser.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
+		// The key comes only from our own set, chosen by kid. jku, x5u,
+		// x5c and an embedded jwk are ignored: trusting them would let
+		// the token bring the key that verifies it.
+		if typ, _ := t.Header["typ"].(string); typ != tokenType {
+			return nil, errNotCertToken
+		}
+		if _, ok := t.Header["crit"]; ok {
+			// RFC 7515 §4.1.11: extensions we do not understand must fail.
+			return nil, errNotCertToken
+		}
+		kid, _ := t.Header["kid"].(string)
+		pub, ok, err := s.keys.publicKey(ctx, s.db.R, kid)
+		if err != nil {
+			return nil, internalError{err}
+		}
+		if !ok {
+			return nil, errUnknownKey
+		}
+		return pub, nil
+	})
+	if err != nil {
+		var ie internalError
+		if errors.As(err, &ie) {
+			return checkErr(ie.err)
+		}
+		if !onlyExpired(err, &claims, s.baseURL) {
+			return invalid(invalidReason(err))
+		}
+	}
+	// The signature is ours, so the id is one we issued; the row decides
+	// the status and supplies what is shown.
+	var c Credential
+	err = s.db.View(ctx, func(tx *sql.Tx) error {
+		c, err = findWhere(ctx, tx, `id = ?`, claims.ID)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return invalid("No certificate with this id was issued.")
+	}
+	if err != nil {
+		return checkErr(err)
+	}
+	return s.verification(&c)
+}
+
+// VerifyID checks a certificate by the id printed on it.
+func (s *Service) VerifyID(ctx context.Context, id string) Verification {
+	canon, err := ParseID(id)
+	if err != nil {
+		return invalid("This is not a certificate id; ids look like MOPS-7K2D-9QXH-M4TB.")
+	}
+	c, err := s.Find(ctx, canon)
+	if errors.Is(err, ErrNotFound) {
+		return invalid("No certificate has this id.")
+	}
+	if err != nil {
+		return checkErr(err)
+	}
+	return s.verification(&c)
+}
+
+// verification reports a certificate's row as it stands now.
+func (s *Service) verification(c *Credential) Verification {
+	v := Verification{Status: c.statusAt(s.clk.Now().UTC()), Certificate: c.Public(), Issuer: s.baseURL}
+	switch v.Status {
+	case StatusRevoked:
+		at := *c.RevokedAt
+		v.RevokedAt = &at
+		v.RevokedReason = c.RevokedReason
+		v.Reason = fmt.Sprintf("The certificate was revoked on %s.", longDate(at))
+	case StatusExpired:
+		v.Reason = fmt.Sprintf("The certificate is genuine but expired on %s.", longDate(c.ExpiresAt))
+	default:
+		v.Reason = fmt.Sprintf("The certificate is genuine and valid until %s.", longDate(c.ExpiresAt))
+	}
+	return v
+}
+
+// longDate writes a date the way the PDF prints it: 2 January 2026 (UTC).
+func longDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
+
+// VerifyPDF checks the certificate PDF someone uploaded, by the token written
+// into its metadata.
+func (s *Service) VerifyPDF(ctx context.Context, pdf []byte) Verification {
+	switch {
+	case len(pdf) > maxPDFSize:
+		return invalid("The file is too large to be a mopscert certificate.")
+	case !isPDF(pdf):
+		return invalid("The file is not a PDF.")
+	}
+	tokens := pdfTokens(pdf)
+	if len(tokens) == 0 {
+		return invalid("The PDF does not carry a mopscert certificate token.")
+	}
+	// A PDF may carry more than one token-like string; the first one that
+	// is genuine decides. Each candidate is bounded, and so is their number.
+	var first Verification
+	for i, t := range tokens {
+		v := s.Verify(ctx, t)
+		if v.Status != StatusInvalid || v.Err != nil {
+			return v
+		}
+		if i == 0 {
+			first = v
+		}
+	}
+	return first
+}
