@@ -1,0 +1,170 @@
+package exam
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/mopscert/mopscert/bank"
+	"github.com/mopscert/mopscert/db"
+)
+
+// Start begins an attempt at tier for userID, after checking eligibility.
+// holderName is the name the certificate will carry ("" takes the account's
+// name). The form is assembled once and stored with item versions and
+// option orders; the deadline is start + time limit × the user's
+// accommodation.
+func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string) (*Attempt, error) {
+	t, err := s.Tier(ctx, tierCode)
+	if err != nil {
+		return nil, err
+	}
+	// Read phase: refuse early (before the draw) and learn which items the
+	// candidate has seen at this tier. The write phase checks again.
+	seen := map[string]bool{}
+	err = s.db.View(ctx, func(tx *sql.Tx) error {
+		f, err := loadFacts(ctx, tx, userID, s.clock.Now(), "")
+		if err != nil {
+			return err
+		}
+		if e := f.check(t, s.clock.Now(), true); e != nil {
+			return e
+		}
+		return seenItems(ctx, tx, userID, t.Code, seen)
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	pool, err := s.items.DrawPool(ctx, t.Code)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Code, err)
+	}
+	seed := s.cfg.Seed()
+	picks, short := draw(pool, t.Blueprint, seen, seed)
+	if len(short) > 0 {
+		e := withMessage(ErrTierUnavailable, fmt.Sprintf("The %s exam cannot be assembled right now: %s.", t.Name, short))
+		need := map[string]int{}
+		for _, m := range short {
+			need[string(m.Domain)] = m.Needed - m.Available
+		}
+		return nil, e.With("missing", need)
+	}
+	refs := make([]bank.Ref, len(picks))
+	for i, p := range picks {
+		refs[i] = bank.Ref{ID: p.ID, Version: p.Version}
+	}
+	items, err := s.items.ItemVersions(ctx, refs)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", t.Code, err)
+	}
+	r := newRNG(^seed) // option orders: a stream of their own
+	qs := make([]questionRow, len(picks))
+	for i, ref := range refs {
+		it := items[ref]
+		if it == nil {
+			return nil, fmt.Errorf("start %s: item %s version %d missing", t.Code, ref.ID, ref.Version)
+		}
+		qs[i] = questionRow{
+			ID: fmt.Sprintf("q%d", i+1), Position: i + 1, Ref: ref,
+			Domain: it.Domain, Type: it.Type, Order: optionOrder(r, it),
+		}
+	}
+
+	a := &attemptRow{
+		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
+		Seed: seed, TimeLimitSeconds: t.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
+	}
+	err = s.db.Update(ctx, func(tx *sql.Tx) error {
+		return s.startTx(ctx, tx, t, a, qs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return render(a, qs, items, nil, s.clock.Now())
+}
+
+// startTx stores a new attempt and its form. The partial unique index
+// attempts_one_open is what guarantees one attempt in progress per user;
+// eligibility is checked again inside this transaction, so concurrent starts
+// cannot slip past it.
+func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow, qs []questionRow) error {
+	now := s.clock.Now()
+	a.StartedAt = now
+	a.Accommodation = 1
+	err := tx.QueryRowContext(ctx, `SELECT multiplier FROM accommodations WHERE user_id = ?`, a.UserID).Scan(&a.Accommodation)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read accommodation: %w", err)
+	}
+	a.Deadline = deadlineFor(now, a.TimeLimitSeconds, a.Accommodation)
+	if a.HolderName == "" {
+		err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, a.UserID).Scan(&a.HolderName)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrUserNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read holder name: %w", err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, user_id, tier_code, holder_name, status, seed,
+		started_at, deadline, time_limit_seconds, accommodation, pass_percent, partial_credit)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.UserID, a.Tier, a.HolderName, a.Status, a.Seed, a.StartedAt, a.Deadline,
+		a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit)
+	switch {
+	case isUniqueViolation(err, "attempts.user_id"):
+		var open string
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM attempts WHERE user_id = ? AND status = ?`,
+			a.UserID, StatusInProgress).Scan(&open); err != nil {
+			return fmt.Errorf("find open attempt: %w", err)
+		}
+		return ErrAttemptInProgress.With("attempt_id", open)
+	case isForeignKeyViolation(err):
+		return ErrUserNotFound
+	case err != nil:
+		return fmt.Errorf("insert attempt: %w", err)
+	}
+	f, err := loadFacts(ctx, tx, a.UserID, now, a.ID)
+	if err != nil {
+		return err
+	}
+	if e := f.check(t, now, false); e != nil {
+		return e
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO attempt_questions
+		(attempt_id, question_id, position, item_id, item_version, domain, type, option_order)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("prepare questions: %w", err)
+	}
+	defer stmt.Close()
+	for _, q := range qs {
+		order, _ := json.Marshal(q.Order)
+		if _, err := stmt.ExecContext(ctx, a.ID, q.ID, q.Position, q.Ref.ID, q.Ref.Version,
+			q.Domain, q.Type, string(order)); err != nil {
+			return fmt.Errorf("insert question %s: %w", q.ID, err)
+		}
+	}
+	return nil
+}
+
+// seenItems adds to seen the items of the user's earlier attempts at tier.
+func seenItems(ctx context.Context, tx *sql.Tx, userID, tier string, seen map[string]bool) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT q.item_id FROM attempts a
+		JOIN attempt_questions q ON q.attempt_id = a.id
+		WHERE a.user_id = ? AND a.tier_code = ?`, userID, tier)
+	if err != nil {
+		return fmt.Errorf("load seen items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("load seen items: %w", err)
+		}
+		seen[id] = true
+	}
+	return rows.Err()
+}

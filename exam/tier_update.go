@@ -1,0 +1,191 @@
+package exam
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/bank"
+)
+
+// UpdateTier changes a tier. It answers 422 with field messages for values
+// out of range, and blueprint_unfillable when a changed blueprint asks for
+// more items of a domain than the bank has active for this tier.
+func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Tier, error) {
+	cur, err := s.Tier(ctx, code)
+	if err != nil {
+		return Tier{}, err
+	}
+	t, fields := applyUpdate(cur, u)
+	if len(fields) > 0 {
+		return Tier{}, apperr.Fielded(fields)
+	}
+	if !sameBlueprint(cur.Blueprint, t.Blueprint) {
+		if err := s.checkFillable(ctx, t); err != nil {
+			return Tier{}, err
+		}
+	}
+	err = s.db.Update(ctx, func(tx *sql.Tx) error {
+		if t.Prerequisite != nil {
+			p, err := findTier(ctx, tx, *t.Prerequisite)
+			if errors.Is(err, ErrTierNotFound) {
+				return apperr.Fielded(map[string]string{"prerequisite": "No tier has that code."})
+			}
+			if err != nil {
+				return err
+			}
+			// A prerequisite sits at a lower level, which also rules out cycles.
+			if p.Level >= t.Level {
+				return apperr.Fielded(map[string]string{"prerequisite": "The prerequisite must be a tier of a lower level."})
+			}
+		}
+		bp, err := json.Marshal(t.Blueprint)
+		if err != nil {
+			return fmt.Errorf("encode blueprint: %w", err)
+		}
+		t.UpdatedAt = s.clock.Now()
+		_, err = tx.ExecContext(ctx, `UPDATE tiers SET name = ?, level = ?, description = ?, prerequisite = ?,
+			time_limit_seconds = ?, pass_percent = ?, validity_days = ?, blueprint = ?, partial_credit = ?,
+			retake_wait_seconds = ?, max_attempts = ?, attempt_window_days = ?, updated_at = ? WHERE code = ?`,
+			t.Name, t.Level, t.Description, t.Prerequisite, t.TimeLimitSeconds, t.PassPercent, t.ValidityDays,
+			string(bp), t.PartialCredit, t.RetakeWaitSeconds, t.MaxAttempts, t.AttemptWindowDays, t.UpdatedAt, code)
+		if isUniqueViolation(err, "tiers.level") {
+			return apperr.Fielded(map[string]string{"level": "Another tier has this level."})
+		}
+		if err != nil {
+			return fmt.Errorf("update tier %s: %w", code, err)
+		}
+		// Tiers that name this one as prerequisite must stay above it.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tiers WHERE prerequisite = ? AND level <= ?`,
+			code, t.Level).Scan(&n); err != nil {
+			return fmt.Errorf("check dependent tiers: %w", err)
+		}
+		if n > 0 {
+			return apperr.Fielded(map[string]string{"level": "A tier that requires this one would no longer be above it."})
+		}
+		return nil
+	})
+	if err != nil {
+		return Tier{}, err
+	}
+	return t, nil
+}
+
+// applyUpdate returns cur with u applied and a message per bad field.
+func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
+	t := cur
+	f := map[string]string{}
+	intField := func(name string, dst *int, v *int, lo, hi int, unit string) {
+		if v == nil {
+			return
+		}
+		if *v < lo || *v > hi {
+			f[name] = fmt.Sprintf("Use %d to %d %s.", lo, hi, unit)
+			return
+		}
+		*dst = *v
+	}
+	if u.Code != nil && *u.Code != cur.Code {
+		f["code"] = "A tier's code cannot be changed."
+	}
+	if u.Name != nil {
+		name := strings.TrimSpace(*u.Name)
+		if n := utf8.RuneCountInString(name); n == 0 || n > 100 {
+			f["name"] = "Give a name of 1 to 100 characters."
+		} else {
+			t.Name = name
+		}
+	}
+	if u.Description != nil {
+		if utf8.RuneCountInString(*u.Description) > 2000 {
+			f["description"] = "Keep the description under 2000 characters."
+		} else {
+			t.Description = strings.TrimSpace(*u.Description)
+		}
+	}
+	intField("level", &t.Level, u.Level, 1, 100, "")
+	if u.Prerequisite != nil {
+		switch p := strings.TrimSpace(*u.Prerequisite); {
+		case p == "":
+			t.Prerequisite = nil
+		case p == cur.Code:
+			f["prerequisite"] = "A tier cannot be its own prerequisite."
+		default:
+			t.Prerequisite = &p
+		}
+	}
+	// As short as 5 s: administrators rehearse the auto-submit on a test tier.
+	intField("time_limit_seconds", &t.TimeLimitSeconds, u.TimeLimitSeconds, 5, 8*60*60, "seconds")
+	intField("pass_percent", &t.PassPercent, u.PassPercent, 1, 100, "percent")
+	intField("validity_days", &t.ValidityDays, u.ValidityDays, 1, 3650, "days")
+	intField("retake_wait_seconds", &t.RetakeWaitSeconds, u.RetakeWaitSeconds, 0, 365*24*60*60, "seconds")
+	intField("max_attempts", &t.MaxAttempts, u.MaxAttempts, 1, 100, "attempts")
+	intField("attempt_window_days", &t.AttemptWindowDays, u.AttemptWindowDays, 1, 3650, "days")
+	if u.PartialCredit != nil {
+		t.PartialCredit = *u.PartialCredit
+	}
+	if u.Blueprint != nil {
+		bp := Blueprint{}
+		bad := false
+		for d, n := range u.Blueprint {
+			switch {
+			case !d.Valid():
+				f["blueprint."+string(d)] = "Use the domains concepts, tools and soft_skills."
+				bad = true
+			case n < 0 || n > 200:
+				f["blueprint."+string(d)] = "Use 0 to 200 questions."
+				bad = true
+			default:
+				bp[d] = n
+			}
+		}
+		if !bad {
+			if n := bp.Total(); n < 1 || n > 200 {
+				f["blueprint"] = "A form has 1 to 200 questions in all."
+			} else {
+				t.Blueprint = bp
+			}
+		}
+	}
+	t.QuestionCount = t.Blueprint.Total()
+	if u.QuestionCount != nil && *u.QuestionCount != t.QuestionCount {
+		f["question_count"] = fmt.Sprintf("The question count follows from the blueprint: %d.", t.QuestionCount)
+	}
+	return t, f
+}
+
+// sameBlueprint compares the counts of the known domains (the only keys a
+// stored blueprint has).
+func sameBlueprint(a, b Blueprint) bool {
+	for _, d := range bank.Domains {
+		if a[d] != b[d] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFillable reports blueprint_unfillable, per domain, when the bank has
+// fewer active items for the tier than the blueprint asks for.
+func (s *Service) checkFillable(ctx context.Context, t Tier) error {
+	pool, err := s.items.DrawPool(ctx, t.Code)
+	if err != nil {
+		return fmt.Errorf("check blueprint of %s: %w", t.Code, err)
+	}
+	short := shortfall(pool, t.Blueprint)
+	if len(short) == 0 {
+		return nil
+	}
+	e := withMessage(ErrBlueprintUnfillable, "The question bank cannot fill this blueprint: "+short.String()+".")
+	e.Fields = map[string]string{}
+	for _, m := range short {
+		e.Fields["blueprint."+string(m.Domain)] = fmt.Sprintf("%d active items for this tier, %d needed.", m.Available, m.Needed)
+	}
+	return e
+}
