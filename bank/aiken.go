@@ -1,0 +1,159 @@
+package bank
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Aiken is the simplest question format Moodle reads (question/format/
+// aiken/format.php): the question text, its options one to a line, each a
+// capital letter, then ) or ., then the text, and a line "ANSWER: X":
+//
+//	Which tool …?
+//	A) First option
+//	B. Second option
+//	ANSWER: B
+//
+// Blank lines and lines shorter than two characters are ignored. The
+// errors Moodle reports are reported with the same lines: an option or
+// ANSWER line before any question, a question with fewer than two options,
+// a new question starting before the previous one has its ANSWER. Where
+// Moodle goes wrong silently, this is an error too: an ANSWER letter that
+// is not among the options, more than one letter, a repeated option letter,
+// a question left without ANSWER at the end of the file. Unlike Moodle,
+// the question text may run over several lines (joined with line breaks)
+// as long as no blank line splits it. Every question is single answer;
+// its texts are plain text, escaped into Markdown.
+
+var (
+	aikenOptionRe = regexp.MustCompile(`^([A-Z])[).][ \t]?`)
+	aikenAnswerRe = regexp.MustCompile(`^ANSWER:`)
+)
+
+// ParseAiken reads an Aiken file. The error, if any, is an *apperr.Error:
+// field errors for bad options, otherwise line errors, and then nothing
+// is returned.
+func ParseAiken(data []byte, opt ParseOptions) ([]Parsed, error) {
+	if err := checkOptions(opt); err != nil {
+		return nil, err
+	}
+	lines, err := splitLines(data)
+	if err != nil {
+		return nil, err
+	}
+	var errs lineErrors
+	ds := readAiken(lines, opt, &errs)
+	parsed := finishDrafts(ds, opt, &errs)
+	if len(ds) == 0 && len(errs) == 0 {
+		noQuestions(&errs)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return parsed, nil
+}
+
+type aikenQuestion struct {
+	d      *draft
+	stem   []string
+	labels []byte
+	blank  bool // a blank line came after the question text
+}
+
+// readAiken returns the complete questions and reports the rest.
+func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
+	var out []*draft
+	var q *aikenQuestion
+	for i, raw := range lines {
+		n := i + 1
+		l := strings.Trim(raw, phpSpace)
+		if len(l) < 2 {
+			if q != nil {
+				q.blank = true
+			}
+			continue
+		}
+		switch {
+		case aikenOptionRe.MatchString(l):
+			if q == nil {
+				errs.add(n, "an option comes before any question text")
+				continue
+			}
+			k := fmt.Sprintf("options[%d]", len(q.labels))
+			q.d.lines[k] = n
+			q.labels = append(q.labels, l[0])
+			q.d.item.Options = append(q.d.item.Options, Option{Text: plainToMarkdown(strings.Trim(l[2:], phpSpace))})
+		case aikenAnswerRe.MatchString(l):
+			if q == nil {
+				errs.add(n, "ANSWER comes before any question text")
+				continue
+			}
+			if d := q.answer(n, l, errs); d != nil {
+				out = append(out, d)
+			}
+			q = nil
+		default:
+			switch {
+			case q == nil:
+			case len(q.labels) > 0 || q.blank:
+				errs.add(n, "a new question starts here, but the question on line %d has no ANSWER line", q.d.line)
+			default:
+				q.stem = append(q.stem, plainToMarkdown(l))
+				continue
+			}
+			q = &aikenQuestion{d: newDraft(n), stem: []string{plainToMarkdown(l)}}
+			q.d.lines["stem"] = n
+			withDefaults(&q.d.item, opt)
+			q.d.item.Type = Single
+		}
+	}
+	if q != nil {
+		errs.add(q.d.line, "the question that starts here has no ANSWER line")
+	}
+	return out
+}
+
+// answer finishes a question at its "ANSWER: X" line.
+func (q *aikenQuestion) answer(n int, l string, errs *lineErrors) *draft {
+	d := q.d
+	d.lines["options"] = n
+	if len(q.labels) < 2 {
+		errs.add(n, "a question needs at least 2 options before its ANSWER line; the one on line %d has %d", d.line, len(q.labels))
+		return nil
+	}
+	seen := map[byte]int{}
+	for i, c := range q.labels {
+		if j, dup := seen[c]; dup {
+			errs.add(d.lines[fmt.Sprintf("options[%d]", i)], "option letter %c is used twice in this question (first on line %d)", c, d.lines[fmt.Sprintf("options[%d]", j)])
+			return nil
+		}
+		seen[c] = i
+	}
+	v := strings.Trim(strings.TrimPrefix(l, "ANSWER:"), phpSpace)
+	letter := strings.ToUpper(v)
+	switch {
+	case v == "":
+		errs.add(n, "ANSWER names no option letter")
+		return nil
+	case len(letter) > 1 && (letter[1] >= 'A' && letter[1] <= 'Z' || letter[1] >= '0' && letter[1] <= '9' || letter[1] == ','):
+		errs.add(n, "ANSWER: %s is not one letter; an Aiken question has exactly one correct option", v)
+		return nil
+	}
+	i, ok := seen[letter[0]]
+	if !ok {
+		errs.add(n, "ANSWER: %c is not one of the options (%s)", letter[0], aikenLetters(q.labels))
+		return nil
+	}
+	d.item.Options[i].Correct = true
+	d.item.Stem = strings.Join(q.stem, "\n")
+	return d
+}
+
+func aikenLetters(labels []byte) string {
+	s := make([]string, len(labels))
+	for i, c := range labels {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,851 @@
+package bank
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/mopscert/mopscert/apperr"
+)
+
+// Severity says what a finding does: errors block activation, warnings are
+// shown to authors and reviewers.
+type Severity string
+
+// The severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding is one item-writing problem.
+type Finding struct {
+	Rule     string   `json:"rule"`            // stable snake_case id, one of the Rule constants
+	Severity Severity `json:"severity"`        // error or warning
+	Field    string   `json:"field,omitempty"` // "stem", "options[2].text", ...
+	Message  string   `json:"message"`         // a plain sentence for authors, starting with the field
+}
+
+// Rule ids. They are stable: clients and saved reports refer to them.
+const (
+	RuleInvalid             = "invalid"                // error: Item.Validate fails for the field
+	RuleVendorName          = "vendor_name"            // error: a product or vendor is named
+	RuleNegativeStem        = "negative_stem"          // warning: not/except/least... not in bold or capitals
+	RuleAllNoneOfTheAbove   = "all_none_of_the_above"  // warning
+	RuleLongestKey          = "key_longest_option"     // warning: the key stands out by length
+	RuleAbsoluteDistractor  = "absolute_in_distractor" // warning: always/never/... only in wrong options
+	RuleStemTooShort        = "stem_too_short"         // warning
+	RuleStemTooLong         = "stem_too_long"          // warning
+	RuleOptionRepeatsStem   = "option_repeats_stem"    // warning
+	RuleMissingRationale    = "missing_rationale"      // warning
+	RuleMissingSource       = "missing_source"         // warning
+	RuleSelectCountMissing  = "select_count_missing"   // warning: multiple-answer stem does not say how many
+	RuleSelectCountMismatch = "select_count_mismatch"  // warning: it asks for N options, another number are correct
+	RuleDuplicateStem       = "duplicate_stem"         // error (Bank): same normalized stem as another item
+	RuleNearDuplicateStem   = "near_duplicate_stem"    // warning (Bank): word-bigram Jaccard ≥ 0.8
+)
+
+// Thresholds, chosen so that ordinary well-written items pass.
+const (
+	minStemWords = 4   // "What is lead scoring?" passes; "Define MQL." does not
+	maxStemWords = 200 // past this an item tests reading speed
+	// The key is flagged as the odd one out when it is the longest option,
+	// at least keyLenRatio times the mean distractor length, and at least
+	// keyLenMargin characters longer than that mean. Both are needed: the
+	// ratio alone fires on short options ("CRM" vs "A CDP"), the margin alone
+	// on long ones where 20 characters is noise.
+	keyLenRatio  = 1.5
+	keyLenMargin = 20
+	// An option repeats the stem when it holds this share of the stem's
+	// content words, for stems with at least stemEchoMinWords of them.
+	stemEchoShare    = 0.75
+	stemEchoMinWords = 4
+)
+
+// Linter checks items against the item-writing rules. Build it with
+// NewLinter; it is read-only afterwards and safe for concurrent use.
+type Linter struct {
+	vendors map[string][]vendorName // keyed by the first word of the name
+}
+
+type vendorName struct {
+	name  string   // as configured, for messages
+	words []string // lower-cased words, matched in sequence
+}
+
+// NewLinter returns a Linter flagging the given vendor and product names.
+// A nil list means DefaultVendorNames; an empty, non-nil list turns the
+// vendor rule off.
+func NewLinter(vendors []string) *Linter {
+	if vendors == nil {
+		vendors = DefaultVendorNames()
+	}
+	l := &Linter{vendors: map[string][]vendorName{}}
+	for _, v := range vendors {
+		var words []string
+		for _, tk := range splitWords(v) {
+			words = append(words, tk.word)
+		}
+		if len(words) > 0 {
+			l.vendors[words[0]] = append(l.vendors[words[0]], vendorName{strings.TrimSpace(v), words})
+		}
+	}
+	return l
+}
+
+// HasErrors reports whether any finding blocks activation.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Item runs the rules that need only the item itself, in a fixed order.
+func (l *Linter) Item(it *Item) []Finding {
+	if it == nil {
+		return nil
+	}
+	var fs []Finding
+	add := func(rule string, sev Severity, field, format string, args ...any) {
+		fs = append(fs, Finding{rule, sev, field, findingLabel(field) + ": " + fmt.Sprintf(format, args...)})
+	}
+
+	if err := it.Validate(); err != nil {
+		e, ok := apperr.As(err)
+		if !ok || len(e.Fields) == 0 {
+			fs = append(fs, Finding{RuleInvalid, SeverityError, "", err.Error()})
+		} else {
+			keys := make([]string, 0, len(e.Fields))
+			for k := range e.Fields {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				add(RuleInvalid, SeverityError, k, "%s", e.Fields[k])
+			}
+		}
+	}
+
+	for _, f := range lintFields(it) {
+		for _, name := range l.vendorsIn(f.text) {
+			add(RuleVendorName, SeverityError, f.key(),
+				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead (for example “marketing automation platform” or “CRM”).", name)
+		}
+	}
+
+	if word, ok := unemphasizedNegative(it.Stem); ok {
+		add(RuleNegativeStem, SeverityWarning, "stem",
+			"The negative “%s” is easy to miss. Write it in **bold** or CAPITALS, or ask the question positively.", word)
+	}
+
+	stemWords := splitWords(it.Stem)
+	if it.Type != TrueFalse && it.Stem != "" {
+		switch n := len(stemWords); {
+		case n < minStemWords:
+			add(RuleStemTooShort, SeverityWarning, "stem",
+				"Only %d words. Pose a complete question of at least %d words that could be answered without seeing the options.", n, minStemWords)
+		case n > maxStemWords:
+			add(RuleStemTooLong, SeverityWarning, "stem",
+				"%d words. Keep it under %d so the item tests knowledge, not reading speed.", n, maxStemWords)
+		}
+	}
+
+	if it.Type != TrueFalse {
+		fs = append(fs, optionFindings(it, stemWords)...)
+	}
+
+	if it.Type == Multiple {
+		if n, stated := statedCount(it.Stem); !stated {
+			add(RuleSelectCountMissing, SeverityWarning, "stem",
+				"A multiple-answer stem should say how many options to choose (“Select two.” or “Select all that apply.”).")
+		} else if c := len(it.Correct()); n > 0 && c > 0 && n != c {
+			add(RuleSelectCountMismatch, SeverityWarning, "stem",
+				"Asks for %d options but %d are marked correct.", n, c)
+		}
+	}
+
+	if strings.TrimSpace(it.Rationale) == "" {
+		add(RuleMissingRationale, SeverityWarning, "rationale",
+			"Missing. Explain why the key is right and each distractor wrong; reviewers and candidate feedback rely on it.")
+	}
+	if strings.TrimSpace(it.Source) == "" {
+		add(RuleMissingSource, SeverityWarning, "source",
+			"Missing. Cite where the content comes from so reviewers can check it.")
+	}
+	return fs
+}
+
+// lintField is one piece of author-written Markdown: the stem, the
+// rationale, or the text or feedback of option opt.
+type lintField struct {
+	opt        int // -1 when not an option
+	part, text string
+}
+
+// key formats the field name only when a finding needs it.
+func (f lintField) key() string {
+	if f.opt < 0 {
+		return f.part
+	}
+	return optionKey(f.opt, f.part)
+}
+
+func optionKey(i int, part string) string {
+	return "options[" + strconv.Itoa(i) + "]." + part
+}
+
+func lintFields(it *Item) []lintField {
+	fs := make([]lintField, 0, 2+2*len(it.Options))
+	fs = append(fs, lintField{-1, "stem", it.Stem})
+	for i, o := range it.Options {
+		fs = append(fs, lintField{i, "text", o.Text})
+		if o.Feedback != "" {
+			fs = append(fs, lintField{i, "feedback", o.Feedback})
+		}
+	}
+	return append(fs, lintField{-1, "rationale", it.Rationale})
+}
+
+var findingFieldRe = regexp.MustCompile(`^(options|tiers)\[(\d+)\](?:\.(text|feedback))?$`)
+
+// findingLabel names a field for people: "options[2].text" is "Option 3".
+func findingLabel(key string) string {
+	if m := findingFieldRe.FindStringSubmatch(key); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		switch {
+		case m[1] == "tiers":
+			return fmt.Sprintf("Tier %d", n+1)
+		case m[3] == "feedback":
+			return fmt.Sprintf("Feedback on option %d", n+1)
+		default:
+			return fmt.Sprintf("Option %d", n+1)
+		}
+	}
+	switch key {
+	case "":
+		return "Item"
+	case "id":
+		return "ID"
+	}
+	return strings.ToUpper(key[:1]) + key[1:]
+}
+
+// wordTok is one word of a text: a run of letters and digits.
+type wordTok struct {
+	start, end int    // byte offsets in the text
+	word       string // lower-cased
+}
+
+// nextWord returns the bounds of the first word at or after byte i, or
+// start < 0 when there is none. It allocates nothing, so vendorsIn can scan
+// every field of a 10,000-item bank cheaply.
+func nextWord(s string, i int) (start, end int) {
+	start = -1
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if isAlnum(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			return start, i
+		}
+		i += size
+	}
+	if start < 0 {
+		return -1, -1
+	}
+	return start, len(s)
+}
+
+func isAlnum(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func splitWords(s string) []wordTok {
+	n := 0
+	for st, e := nextWord(s, 0); st >= 0; st, e = nextWord(s, e) {
+		n++
+	}
+	toks := make([]wordTok, 0, n)
+	for st, e := nextWord(s, 0); st >= 0; st, e = nextWord(s, e) {
+		toks = append(toks, wordTok{st, e, strings.ToLower(s[st:e])})
+	}
+	return toks
+}
+
+// vendorsIn returns the vendor names in s, each once, in order of first
+// appearance. Names match whole words, case-insensitively; the words of a
+// multi-word name ("Google Analytics", "Outreach.io") may be joined by
+// spaces, dots, hyphens or Markdown emphasis, but not by other punctuation.
+func (l *Linter) vendorsIn(s string) []string {
+	if len(l.vendors) == 0 {
+		return nil
+	}
+	var found []string
+	var buf [32]byte
+	for st, e := nextWord(s, 0); st >= 0; st, e = nextWord(s, e) {
+		var cands []vendorName
+		if w := s[st:e]; len(w) <= len(buf) && isASCII(w) {
+			lw := buf[:0]
+			for i := 0; i < len(w); i++ {
+				c := w[i]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				lw = append(lw, c)
+			}
+			cands = l.vendors[string(lw)] // indexing with string(bytes) does not allocate
+		} else {
+			cands = l.vendors[strings.ToLower(w)]
+		}
+	names:
+		for _, v := range cands {
+			prev := e
+			for _, want := range v.words[1:] {
+				st2, e2 := nextWord(s, prev)
+				if st2 < 0 || !strings.EqualFold(s[st2:e2], want) || !vendorJoiner(s[prev:st2]) {
+					continue names
+				}
+				prev = e2
+			}
+			if !slices.Contains(found, v.name) {
+				found = append(found, v.name)
+			}
+		}
+	}
+	return found
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func vendorJoiner(sep string) bool {
+	return len(sep) <= 8 && strings.Trim(sep, " \t\r\n.-_*~`") == ""
+}
+
+var (
+	negativeWords = map[string]bool{"not": true, "except": true, "least": true, "cannot": true, "never": true}
+	// Phrases where the negative word does not negate the question.
+	negativeIdioms = map[string]bool{"or not": true, "at least": true, "if not": true}
+)
+
+// unemphasizedNegative finds a negative word in the question sentence of a
+// stem ("Which of these is NOT…?", "All of the following EXCEPT:") that is
+// neither in capitals nor in **bold**; italics are too easy to miss.
+// Negatives in the scenario before the question ("The campaign did not
+// convert.") are fine: they do not turn the question around.
+func unemphasizedNegative(stem string) (string, bool) {
+	from, to := questionSentence(stem)
+	toks := splitWords(stem[from:to])
+	type hit struct{ start, end int }
+	var hits []hit
+	for i, tk := range toks {
+		start, end := from+tk.start, from+tk.end
+		neg := negativeWords[tk.word]
+		if !neg && strings.HasSuffix(tk.word, "n") { // isn't, don't, can't
+			for _, ap := range []string{"'t", "’t"} {
+				if strings.HasPrefix(stem[end:], ap) && (len(stem) == end+len(ap) || !isAlnumByte(stem[end+len(ap)])) {
+					neg, end = true, end+len(ap)
+				}
+			}
+		}
+		if !neg || i > 0 && negativeIdioms[toks[i-1].word+" "+tk.word] {
+			continue
+		}
+		if w := stem[start:end]; strings.ToUpper(w) == w {
+			continue
+		}
+		hits = append(hits, hit{start, end})
+	}
+	if len(hits) == 0 {
+		return "", false
+	}
+	// Only now pay for a Markdown parse, to see what is emphasized.
+	src := []byte(stem)
+	var emph []hit
+	_ = ast.Walk(mdConverter.Parser().Parse(text.NewReader(src)), func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := n.(*ast.Text); ok && entering {
+			for p := n.Parent(); p != nil; p = p.Parent() {
+				if e, ok := p.(*ast.Emphasis); ok && e.Level >= 2 {
+					emph = append(emph, hit{t.Segment.Start, t.Segment.Stop})
+					break
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+next:
+	for _, h := range hits {
+		for _, e := range emph {
+			if h.start >= e.start && h.start < e.end {
+				continue next
+			}
+		}
+		return stem[h.start:h.end], true
+	}
+	return "", false
+}
+
+func isAlnumByte(b byte) bool {
+	return b >= 0x80 || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// questionSentence returns the byte range of the sentence holding the last
+// question mark, or of the last sentence when there is none.
+func questionSentence(s string) (from, to int) {
+	to = strings.LastIndexByte(s, '?') + 1
+	if to == 0 {
+		to = len(strings.TrimRightFunc(s, unicode.IsSpace))
+	}
+	for i := to - 2; i > 0; i-- {
+		if s[i] == '\n' || (s[i] == ' ' && strings.IndexByte(".!?", s[i-1]) >= 0) {
+			return i + 1, to
+		}
+	}
+	return 0, to
+}
+
+var (
+	// Words that make an option obviously wrong to test-wise candidates.
+	absoluteWords = map[string]bool{"always": true, "never": true, "all": true, "none": true, "every": true, "everyone": true, "everything": true}
+	// Function words left out when comparing an option with the stem.
+	echoStopWords = map[string]bool{
+		"the": true, "and": true, "for": true, "are": true, "was": true, "were": true, "with": true, "that": true,
+		"this": true, "these": true, "those": true, "which": true, "what": true, "when": true, "who": true,
+		"why": true, "how": true, "from": true, "into": true, "its": true, "their": true, "they": true,
+		"you": true, "your": true, "has": true, "have": true, "does": true, "did": true, "can": true,
+		"should": true, "would": true, "could": true, "will": true, "following": true, "best": true,
+		"most": true, "not": true, "one": true, "any": true, "all": true, "but": true, "than": true,
+	}
+)
+
+// ofTheAbove finds "all of the above", "none of these" and the like, the
+// words possibly wrapped in Markdown emphasis.
+func ofTheAbove(s string, toks []wordTok) (string, bool) {
+	for i := 0; i+2 < len(toks); i++ {
+		switch toks[i].word {
+		case "all", "none", "both", "neither":
+		default:
+			continue
+		}
+		j := i + 1
+		if toks[j].word != "of" {
+			continue
+		}
+		if j++; toks[j].word == "the" && j+1 < len(toks) {
+			j++
+		}
+		switch toks[j].word {
+		case "above", "these", "those", "options", "answers":
+			return s[toks[i].start:toks[j].end], true
+		}
+	}
+	return "", false
+}
+
+// optionFindings checks the options of a single or multiple item.
+func optionFindings(it *Item, stemWords []wordTok) []Finding {
+	var fs []Finding
+	add := func(rule, field, format string, args ...any) {
+		fs = append(fs, Finding{rule, SeverityWarning, field, findingLabel(field) + ": " + fmt.Sprintf(format, args...)})
+	}
+	inStem := func(w string) bool {
+		return slices.ContainsFunc(stemWords, func(t wordTok) bool { return t.word == w })
+	}
+	var stemContent []string
+	for _, tk := range stemWords {
+		if len(tk.word) > 2 && !echoStopWords[tk.word] && !slices.Contains(stemContent, tk.word) {
+			stemContent = append(stemContent, tk.word)
+		}
+	}
+
+	type absolute struct {
+		opt  int
+		word string
+	}
+	var keyAbs bool
+	var distractorAbs []absolute
+	var words []string
+	for i, o := range it.Options {
+		toks := splitWords(o.Text)
+		if m, ok := ofTheAbove(o.Text, toks); ok {
+			add(RuleAllNoneOfTheAbove, optionKey(i, "text"),
+				"“%s” lets candidates answer from partial knowledge and breaks when options are shuffled. Write a specific option instead.", m)
+			continue
+		}
+		words = words[:0]
+		for _, tk := range toks {
+			words = append(words, tk.word)
+			if absoluteWords[tk.word] && !inStem(tk.word) {
+				if o.Correct {
+					keyAbs = true
+				} else if len(distractorAbs) == 0 || distractorAbs[len(distractorAbs)-1].opt != i {
+					distractorAbs = append(distractorAbs, absolute{i, tk.word})
+				}
+			}
+		}
+		if len(stemContent) >= stemEchoMinWords {
+			shared := 0
+			for _, w := range stemContent {
+				if slices.Contains(words, w) {
+					shared++
+				}
+			}
+			if float64(shared) >= stemEchoShare*float64(len(stemContent)) {
+				add(RuleOptionRepeatsStem, optionKey(i, "text"),
+					"Repeats %d of the stem's %d key words. An option that echoes the stem cues the answer; say it in its own words.", shared, len(stemContent))
+			}
+		}
+	}
+	if !keyAbs {
+		for _, a := range distractorAbs {
+			add(RuleAbsoluteDistractor, optionKey(a.opt, "text"),
+				"“%s” appears only in wrong options, which test-wise candidates rule out. Qualify it, or word a correct option as firmly.", a.word)
+		}
+	}
+	if f, ok := keyLengthFinding(it); ok {
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// keyLengthFinding flags a key (or, for multiple items, a set of keys) that
+// stands out as the longest option.
+func keyLengthFinding(it *Item) (Finding, bool) {
+	var keys, others []int
+	keyField := "options"
+	for i, o := range it.Options {
+		n := visibleLen(o.Text)
+		if o.Correct {
+			keys = append(keys, n)
+			keyField = optionKey(i, "text")
+		} else {
+			others = append(others, n)
+		}
+	}
+	if len(keys) == 0 || len(others) == 0 {
+		return Finding{}, false
+	}
+	if len(keys) > 1 {
+		keyField = "options"
+	}
+	minKey, keyMean := keys[0], 0.0
+	for _, n := range keys {
+		minKey = min(minKey, n)
+		keyMean += float64(n)
+	}
+	keyMean /= float64(len(keys))
+	maxOther, mean := 0, 0.0
+	for _, n := range others {
+		maxOther = max(maxOther, n)
+		mean += float64(n)
+	}
+	mean /= float64(len(others))
+	if minKey <= maxOther || keyMean < keyLenRatio*mean || keyMean-mean < keyLenMargin {
+		return Finding{}, false
+	}
+	return Finding{RuleLongestKey, SeverityWarning, keyField, fmt.Sprintf(
+		"%s: The correct option is the longest by far (%.0f characters against an average of %.0f for the others), which gives it away. Trim it or develop the distractors.",
+		findingLabel(keyField), keyMean, mean)}, true
+}
+
+// visibleLen counts characters with each run of white space as one, so line
+// breaks and indentation in the YAML do not count as length.
+func visibleLen(s string) int {
+	n, space := 0, false
+	for _, r := range strings.TrimSpace(s) {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			n++
+			space = false
+		}
+		n++
+	}
+	return n
+}
+
+var (
+	selectCountWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+	selectCountRe    = regexp.MustCompile(`(?i)\b(?:(?:select|choose|pick|mark|tick|check|identify|name)\s+(?:the\s+|exactly\s+|any\s+)?|which\s+)(\d|one|two|three|four|five|six|seven|eight)\b`)
+	selectAllRe      = regexp.MustCompile(`(?i)\ball\s+(?:that|which|answers\s+that|options\s+that)\s+apply\b|\b(?:select|choose|mark)\s+(?:all|every)\s+(?:the\s+)?correct\b`)
+)
+
+// statedCount reads how many options a multiple-answer stem asks for: n > 0
+// for "Select two" or "Which three…", 0 with stated true for "Select all
+// that apply".
+func statedCount(stem string) (n int, stated bool) {
+	plain := strings.NewReplacer("*", "", "_", "").Replace(stem)
+	if m := selectCountRe.FindStringSubmatch(plain); m != nil {
+		if v, ok := selectCountWords[strings.ToLower(m[1])]; ok {
+			return v, true
+		}
+		v, _ := strconv.Atoi(m[1])
+		return v, true
+	}
+	return 0, selectAllRe.MatchString(plain)
+}
+
+// DefaultVendorNames lists the vendors and products the vendor rule flags by
+// default. Names that are also ordinary words in marketing operations are
+// listed only in unambiguous product forms, because a false hit blocks
+// activation: "Dynamics" (as in "team dynamics") only as Microsoft Dynamics,
+// Dynamics 365 or Dynamics CRM; "Segment" only as Segment.io or Twilio
+// Segment; "Outreach" only as Outreach.io; "Drift" (data drift) only as
+// Drift.com; "Acoustic" only as Acoustic Campaign; "Google" (also a verb)
+// only with a product name; "Act-On" (as in "act on feedback") not at all.
+func DefaultVendorNames() []string {
+	return []string{
+		"Marketo", "HubSpot", "Salesforce", "SFDC", "Pardot", "ExactTarget", "Eloqua", "Adobe", "Oracle",
+		"Microsoft Dynamics", "Dynamics 365", "Dynamics CRM",
+		"Google Analytics", "Google Ads", "Google Tag Manager", "GA4",
+		"Mailchimp", "Zapier", "Workato", "Segment.io", "Twilio Segment", "Tealium", "mParticle",
+		"Tableau", "Looker", "Power BI", "Mixpanel",
+		"6sense", "Demandbase", "Bombora", "ZoomInfo", "Clearbit", "LeanData",
+		"Outreach.io", "Salesloft", "Gong", "Drift.com", "Intercom",
+		"Braze", "Iterable", "Klaviyo", "Acoustic Campaign", "Silverpop",
+		"Gainsight", "Sitecore", "Bizible", "Pipedrive", "Zoho",
+	}
+}
+
+// Bank runs Item on every item plus the rules across items: duplicate stems
+// (error) and near-duplicate stems (warning). The result is keyed by item id
+// and holds only items with findings. Entries sharing an id are taken as
+// versions of one item and are not compared with each other.
+func (l *Linter) Bank(items []*Item) map[string][]Finding {
+	out := map[string][]Finding{}
+	for _, it := range items {
+		if fs := l.Item(it); len(fs) > 0 {
+			out[it.ID] = append(out[it.ID], fs...)
+		}
+	}
+	for id, fs := range stemDuplicates(items) {
+		out[id] = append(out[id], fs...)
+	}
+	return out
+}
+
+// nearDupJaccard is the word-bigram Jaccard similarity from which two stems
+// count as near duplicates. Bigrams rather than single words, so that "is
+// NOT" against "is" counts; stems of one word compare as single words.
+const nearDupJaccard = 0.8
+
+// stemDuplicates finds equal and near-equal stems without comparing every
+// nearPair. Near duplicates use prefix filtering (Chaudhuri et al., "All-Pairs"):
+// bigrams are ranked rarest first across the bank, and two sets with Jaccard
+// ≥ t must share one of the first n-⌈t·n⌉+1 ranks of each, so only stems
+// sharing a rare bigram are compared. Unlike MinHash it misses nothing.
+func stemDuplicates(items []*Item) map[string][]Finding {
+	type stem struct {
+		id, norm string
+		ranks    []uint32 // bigram ranks, ascending
+	}
+	var stems []stem
+	var grams [][]uint64       // each stem's distinct bigrams, hashed
+	freq := map[uint64]int32{} // stems holding each bigram
+	var words []string
+	for _, it := range items {
+		if it == nil {
+			continue
+		}
+		words = words[:0]
+		for _, tk := range splitWords(it.Stem) {
+			words = append(words, tk.word)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		g := make([]uint64, 0, max(1, len(words)-1))
+		if len(words) == 1 {
+			g = append(g, bigramHash(words[0], ""))
+		}
+		for i := 1; i < len(words); i++ {
+			g = append(g, bigramHash(words[i-1], words[i]))
+		}
+		slices.Sort(g)
+		g = slices.Compact(g)
+		for _, h := range g {
+			freq[h]++
+		}
+		stems = append(stems, stem{id: it.ID, norm: strings.Join(words, " ")})
+		grams = append(grams, g)
+	}
+
+	// Rank bigrams rarest first; ties by hash so the order is deterministic.
+	type gram struct {
+		h uint64
+		n int32
+	}
+	all := make([]gram, 0, len(freq))
+	for h, n := range freq {
+		all = append(all, gram{h, n})
+	}
+	slices.SortFunc(all, func(a, b gram) int {
+		if a.n != b.n {
+			return int(a.n - b.n)
+		}
+		return cmp.Compare(a.h, b.h)
+	})
+	rank := make(map[uint64]uint32, len(all))
+	for i, g := range all {
+		rank[g.h] = uint32(i)
+	}
+	for i, g := range grams {
+		r := make([]uint32, len(g))
+		for j, h := range g {
+			r[j] = rank[h]
+		}
+		slices.Sort(r)
+		stems[i].ranks = r
+	}
+
+	same := map[int][]int{}      // exact duplicates, by index
+	near := map[int][]nearPair{} // near duplicates, by index
+	index := make([][]int32, len(all))
+	stamp := make([]int32, len(stems))
+	for x := range stems {
+		sx := stems[x]
+		nx := len(sx.ranks)
+		prefix := nx - ceilMul(nearDupJaccard, nx) + 1
+		for _, r := range sx.ranks[:prefix] {
+			for _, y := range index[r] {
+				if stamp[y] == int32(x)+1 {
+					continue
+				}
+				stamp[y] = int32(x) + 1
+				sy := stems[y]
+				if sy.id == sx.id && sx.id != "" {
+					continue
+				}
+				if sy.norm == sx.norm {
+					same[x] = append(same[x], int(y))
+					same[int(y)] = append(same[int(y)], x)
+					continue
+				}
+				ny := len(sy.ranks)
+				if float64(min(nx, ny)) < nearDupJaccard*float64(max(nx, ny)) {
+					continue
+				}
+				inter := intersectCount(sx.ranks, sy.ranks)
+				if j := float64(inter) / float64(nx+ny-inter); j >= nearDupJaccard {
+					near[x] = append(near[x], nearPair{int(y), j})
+					near[int(y)] = append(near[int(y)], nearPair{x, j})
+				}
+			}
+			index[r] = append(index[r], int32(x))
+		}
+	}
+
+	out := map[string][]Finding{}
+	for x := range stems {
+		if ys := same[x]; len(ys) > 0 {
+			ids := make([]string, len(ys))
+			for i, y := range ys {
+				ids[i] = stems[y].id
+			}
+			out[stems[x].id] = append(out[stems[x].id], Finding{RuleDuplicateStem, SeverityError, "stem",
+				"Stem: The same question as " + itemIDList(ids) + ". Merge the items or make them ask different things."})
+		}
+		if ps := near[x]; len(ps) > 0 {
+			sort.SliceStable(ps, func(i, j int) bool { return ps[i].sim > ps[j].sim })
+			ids := make([]string, len(ps))
+			for i, p := range ps {
+				ids[i] = stems[p.other].id
+			}
+			out[stems[x].id] = append(out[stems[x].id], Finding{RuleNearDuplicateStem, SeverityWarning, "stem",
+				fmt.Sprintf("Stem: Nearly the same question as %s (%.0f%% of word pairs shared). One item may give away the other; merge them or make them clearly different.",
+					itemIDList(ids), 100*ps[0].sim)})
+		}
+	}
+	return out
+}
+
+// bigramHash is FNV-1a over "a b": a collision needs two distinct bigrams
+// out of ~2⁶⁴, far below any bank's size.
+func bigramHash(a, b string) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint64(a[i])) * prime
+	}
+	h = (h ^ ' ') * prime
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint64(b[i])) * prime
+	}
+	return h
+}
+
+type nearPair struct {
+	other int
+	sim   float64
+}
+
+// ceilMul returns ⌈t·n⌉, robust to t·n landing a hair above an integer.
+func ceilMul(t float64, n int) int {
+	v := t * float64(n)
+	c := int(v)
+	if v-float64(c) > 1e-9 {
+		c++
+	}
+	return c
+}
+
+func intersectCount(a, b []uint32) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// itemIDList names up to three items: "item a-b", "items a, b and 2 more".
+func itemIDList(ids []string) string {
+	for i, id := range ids {
+		if id == "" {
+			ids[i] = "(new item)"
+		}
+	}
+	if len(ids) == 1 {
+		return "item " + ids[0]
+	}
+	if len(ids) <= 3 {
+		return "items " + strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("items %s and %d more", strings.Join(ids[:3], ", "), len(ids)-3)
+}
