@@ -31,8 +31,9 @@ const (
 
 // Store keeps users and sessions.
 type Store struct {
-	db    *db.DB
-	clock clock.Clock
+	db       *db.DB
+	clock    clock.Clock
+	sessions sessionCache
 }
 
 // NewStore returns a Store on d.
@@ -216,6 +217,14 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 		return nil, nil, ErrUnauthenticated
 	}
 	h := HashToken(token)
+	now := s.clock.Now()
+	if e, ok := s.sessions.get(h, now); ok {
+		if !now.Before(e.sess.ExpiresAt) || !now.Before(e.sess.CreatedAt.Add(MaxAge)) {
+			return nil, nil, ErrUnauthenticated
+		}
+		u, sess := e.user, e.sess
+		return &u, &sess, nil
+	}
 	var u User
 	var sess Session
 	err := s.db.R.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at,
@@ -229,7 +238,6 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 		return nil, nil, fmt.Errorf("find session: %w", err)
 	}
 	sess.UserID = u.ID
-	now := s.clock.Now()
 	if !now.Before(sess.ExpiresAt) || !now.Before(sess.CreatedAt.Add(MaxAge)) {
 		return nil, nil, ErrUnauthenticated
 	}
@@ -246,13 +254,19 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 			return nil, nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
+	s.sessions.put(h, cachedSession{user: u, sess: sess, fetched: now})
 	return &u, &sess, nil
 }
 
 // DeleteSession signs a token out. Unknown tokens are not an error.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	h := HashToken(token)
+	s.sessions.drop(h)
+	// Dropped again after the delete: a lookup racing the logout may have
+	// cached the row in between.
+	defer s.sessions.drop(h)
 	return s.db.Update(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, HashToken(token)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, h); err != nil {
 			return fmt.Errorf("delete session: %w", err)
 		}
 		return nil

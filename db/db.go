@@ -47,6 +47,9 @@ func dsn(path string, readOnly bool) string {
 	}
 	q.Set("_loc", "UTC")
 	q.Set("_cache_size", "-16000")
+	// Reuse prepared statements: hot paths (autosave, session lookup) run
+	// the same few queries thousands of times a second.
+	q.Set("_stmt_cache_size", "64")
 	if readOnly {
 		q.Set("_query_only", "1")
 	}

@@ -33,6 +33,10 @@ func (s *Service) SaveAnswer(ctx context.Context, userID, attemptID, questionID 
 		return SaveAck{}, err
 	}
 	err = s.db.Batch(ctx, func(tx *sql.Tx) error {
+		// Once the writer runs it, the save completes even if the client
+		// has gone: a cancellable context would also cost a watcher
+		// goroutine per statement on the hot path.
+		ctx := context.WithoutCancel(ctx)
 		now := s.clock.Now()
 		deadline, err := s.saveTx(ctx, tx, userID, attemptID, questionID, norm, flagged, now)
 		if err != nil {
