@@ -1,0 +1,239 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/mopscert/mopscert/account"
+	"github.com/mopscert/mopscert/apperr"
+)
+
+const (
+	sessionCookie = "mopscert_session"
+	csrfCookie    = "mopscert_csrf" // double-submit token for forms shown before sign-in
+	csrfField     = "csrf_token"
+	csrfHeader    = "X-CSRF-Token"
+)
+
+// Body limits: small JSON by default; bank imports and PDF uploads get more.
+const (
+	defaultBodyLimit = 1 << 20
+	importBodyLimit  = 32 << 20
+	pdfBodyLimit     = 4 << 20
+)
+
+var (
+	errCSRF      = apperr.New(apperr.Forbidden, "csrf_failed", "This form has expired or did not come from this site. Reload the page and try again.")
+	errForbidden = apperr.New(apperr.Forbidden, "forbidden", "You are not allowed to do that.")
+)
+
+// logRequests writes one structured line per request: the route pattern,
+// never the raw URL (it may carry a token), status, latency and request id.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req, res := c.Request(), c.Response()
+		s.log.LogAttrs(req.Context(), logLevel(res.Status), "request",
+			slogStr("method", req.Method), slogStr("route", c.Path()), slogInt("status", res.Status),
+			slogDur("latency", time.Since(start)), slogStr("request_id", res.Header().Get(echo.HeaderXRequestID)),
+			slogStr("ip", c.RealIP()))
+		return nil
+	}
+}
+
+// securityHeaders: no inline script anywhere, so the CSP can forbid it.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		// Verification links carry the token in the path: never leak it.
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+// bodyLimit caps every request body before anything reads it (the CSRF
+// check parses forms): small by default, more for bank imports and PDFs.
+func bodyLimit() echo.MiddlewareFunc {
+	limiter := func(n int64) echo.MiddlewareFunc {
+		return middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(n>>10, 10) + "K"})
+	}
+	small, imports, pdfs := limiter(defaultBodyLimit), limiter(importBodyLimit), limiter(pdfBodyLimit)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		s, i, p := small(next), imports(next), pdfs(next)
+		return func(c echo.Context) error {
+			switch c.Request().URL.Path {
+			case "/api/v1/admin/bank/import", "/admin/import":
+				return i(c)
+			case "/api/v1/verify", "/verify":
+				return p(c)
+			}
+			return s(c)
+		}
+	}
+}
+
+// auth identifies the caller from a Bearer token or the session cookie. It
+// never rejects: routes that need a user say so with requireUser.
+func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token, viaCookie := "", false
+		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+			if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+				token = strings.TrimSpace(t)
+			} else {
+				return apperr.New(apperr.Unauthorized, "unauthenticated", "Use Authorization: Bearer <token>.")
+			}
+		} else if ck, err := c.Cookie(sessionCookie); err == nil {
+			token, viaCookie = ck.Value, true
+		}
+		if token == "" {
+			return next(c)
+		}
+		u, sess, err := s.accounts.SessionUser(c.Request().Context(), token)
+		if err != nil {
+			if apperr.Is(err, account.ErrUnauthenticated) {
+				if viaCookie {
+					s.clearSessionCookie(c)
+					return next(c)
+				}
+				return err // a bad bearer token is an error, not anonymity
+			}
+			return err
+		}
+		c.Set(ctxUser, u)
+		c.Set(ctxSession, sess)
+		c.Set(ctxToken, token)
+		c.Set(ctxViaCookie, viaCookie)
+		return next(c)
+	}
+}
+
+// Context keys: the caller's identity, set by auth.
+const (
+	ctxUser      = "user"
+	ctxSession   = "session"
+	ctxToken     = "token"
+	ctxViaCookie = "via_cookie"
+)
+
+func currentUser(c echo.Context) *account.User {
+	u, _ := c.Get(ctxUser).(*account.User)
+	return u
+}
+
+func currentSession(c echo.Context) *account.Session {
+	s, _ := c.Get(ctxSession).(*account.Session)
+	return s
+}
+
+func isUnsafe(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// csrf guards unsafe requests that a browser would send on its own: those
+// authenticated by the session cookie must carry the session's CSRF token
+// (form field or header). Bearer clients are not exposed to CSRF. Forms
+// shown before sign-in use a double-submit cookie instead (see anonCSRF).
+func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isUnsafe(c.Request().Method) {
+			return next(c)
+		}
+		if via, _ := c.Get(ctxViaCookie).(bool); via {
+			sess := currentSession(c)
+			got := c.Request().Header.Get(csrfHeader)
+			if got == "" && isForm(c) {
+				got = c.FormValue(csrfField)
+			}
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) != 1 {
+				return errCSRF
+			}
+		}
+		return next(c)
+	}
+}
+
+func isForm(c echo.Context) bool {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	return strings.HasPrefix(ct, echo.MIMEApplicationForm) || strings.HasPrefix(ct, echo.MIMEMultipartForm)
+}
+
+// anonCSRF checks the double-submit token of a form posted without a
+// session (sign-in, registration, the public verify form).
+func (s *Server) anonCSRF(c echo.Context) error {
+	if via, _ := c.Get(ctxViaCookie).(bool); via {
+		return nil // already checked against the session by csrf
+	}
+	ck, err := c.Cookie(csrfCookie)
+	got := c.FormValue(csrfField)
+	if err != nil || got == "" || subtle.ConstantTimeCompare([]byte(ck.Value), []byte(got)) != 1 {
+		return errCSRF
+	}
+	return nil
+}
+
+// requireUser rejects anonymous callers.
+func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) == nil {
+			return account.ErrUnauthenticated
+		}
+		return next(c)
+	}
+}
+
+// requireAdmin rejects callers who are not administrators.
+func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := currentUser(c)
+		if u == nil {
+			return account.ErrUnauthenticated
+		}
+		if !u.IsAdmin() {
+			return errForbidden
+		}
+		return next(c)
+	}
+}
+
+// requirePageUser sends anonymous visitors of a page to the sign-in form.
+func requirePageUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if currentUser(c) == nil {
+			return c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request().URL.RequestURI()))
+		}
+		return next(c)
+	}
+}
+
+// requirePageAdmin is requirePageUser plus the admin role.
+func requirePageAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return requirePageUser(func(c echo.Context) error {
+		if !currentUser(c).IsAdmin() {
+			return errForbidden
+		}
+		return next(c)
+	})
+}

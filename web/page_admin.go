@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/bank"
+	"github.com/mopscert/mopscert/exam"
+	"github.com/mopscert/mopscert/exam/cert"
+)
+
+func (s *Server) pageTiers(c echo.Context) error {
+	tiers, err := s.exams.Tiers(c.Request().Context(), "")
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "admin_tiers", page{Title: "Tiers", Nav: "tiers", Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains}})
+}
+
+// pageTierPost saves one tier's form. Errors (including a blueprint the bank
+// cannot fill) are shown on the page, next to that tier.
+func (s *Server) pageTierPost(c echo.Context) error {
+	code := c.Param("code")
+	u := exam.TierUpdate{Blueprint: exam.Blueprint{}}
+	fields := map[string]string{}
+	num := func(name string) *int {
+		v := strings.TrimSpace(c.FormValue(name))
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fields[name] = "Enter a whole number."
+			return nil
+		}
+		return &n
+	}
+	name, desc := c.FormValue("name"), c.FormValue("description")
+	prereq := c.FormValue("prerequisite")
+	partial := c.FormValue("partial_credit") == "1"
+	u.Name, u.Description, u.Prerequisite, u.PartialCredit = &name, &desc, &prereq, &partial
+	minutes := num("time_limit_minutes")
+	if minutes != nil {
+		secs := *minutes * 60
+		u.TimeLimitSeconds = &secs
+	}
+	u.PassPercent, u.ValidityDays = num("pass_percent"), num("validity_days")
+	if h := num("retake_wait_hours"); h != nil {
+		secs := *h * 3600
+		u.RetakeWaitSeconds = &secs
+	}
+	u.MaxAttempts, u.AttemptWindowDays = num("max_attempts"), num("attempt_window_days")
+	for _, d := range bank.Domains {
+		if n := num("blueprint_" + string(d)); n != nil {
+			u.Blueprint[d] = *n
+		}
+	}
+	var err error
+	if len(fields) > 0 {
+		err = apperr.Fielded(fields)
+	} else {
+		_, err = s.exams.UpdateTier(c.Request().Context(), code, u)
+	}
+	if err != nil {
+		ae, ok := asAppErr(err)
+		if !ok {
+			return err
+		}
+		tiers, terr := s.exams.Tiers(c.Request().Context(), "")
+		if terr != nil {
+			return terr
+		}
+		return s.render(c, http.StatusUnprocessableEntity, "admin_tiers", page{Title: "Tiers", Nav: "tiers",
+			Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains, "ErrorTier": code, "Error": ae}})
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/tiers?saved="+url.QueryEscape(code))
+}
+
+func (s *Server) pageCertificates(c echo.Context) error {
+	limit, _ := queryInt(c, "limit", 50)
+	offset, _ := queryInt(c, "offset", 0)
+	f := cert.Filter{Tier: c.QueryParam("tier"), Status: c.QueryParam("status"), Q: c.QueryParam("q"), Limit: limit, Offset: offset}
+	list, total, err := s.certs.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	flash := ""
+	if k := c.QueryParam("rotated"); k != "" {
+		flash = "New signing key " + k + " is in use. Certificates signed with older keys keep verifying."
+	}
+	if id := c.QueryParam("revoked"); id != "" {
+		flash = "Certificate " + id + " is revoked."
+	}
+	return s.render(c, http.StatusOK, "admin_certificates", page{Title: "Certificates", Nav: "certs", Flash: flash,
+		Data: map[string]any{"List": list, "Total": total, "Filter": f}})
+}
+
+func (s *Server) pageRevoke(c echo.Context) error {
+	id := c.Param("id")
+	if _, err := s.certs.Revoke(c.Request().Context(), id, c.FormValue("reason"), actor(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/certificates?revoked="+url.QueryEscape(id))
+}
+
+func (s *Server) pageRotate(c echo.Context) error {
+	kid, err := s.certs.Rotate(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/certificates?rotated="+url.QueryEscape(kid))
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mopscert/mopscert/bank"
+)
+
+// countGrid is the bank page's chart: active items per domain × tier.
+type countGrid struct {
+	Tiers []string
+	Rows  []countRow
+	Max   int
+}
+
+type countRow struct {
+	Domain bank.Domain
+	Cells  []int
+}
+
+func (s *Server) countGrid(c echo.Context) (countGrid, error) {
+	counts, err := s.bank.Counts(c.Request().Context())
+	if err != nil {
+		return countGrid{}, err
+	}
+	tiers, err := s.exams.Tiers(c.Request().Context(), "")
+	if err != nil {
+		return countGrid{}, err
+	}
+	g := countGrid{}
+	col := map[string]int{}
+	for i, t := range tiers {
+		g.Tiers = append(g.Tiers, t.Code)
+		col[t.Code] = i
+	}
+	for _, d := range bank.Domains {
+		row := countRow{Domain: d, Cells: make([]int, len(g.Tiers))}
+		for _, n := range counts {
+			if i, ok := col[n.Tier]; ok && n.Domain == d && n.Status == bank.Active {
+				row.Cells[i] += n.N
+				g.Max = max(g.Max, row.Cells[i])
+			}
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g, nil
+}
+
+func (s *Server) pageItems(c echo.Context) error {
+	f, err := itemFilter(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.bank.FindItems(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	grid, err := s.countGrid(c)
+	if err != nil {
+		return err
+	}
+	q := c.QueryParams()
+	next := ""
+	if f.Offset+len(items) < total {
+		nq := url.Values{}
+		for k, v := range q {
+			nq[k] = v
+		}
+		nq.Set("offset", strconv.Itoa(f.Offset+f.Limit))
+		next = "/admin/items?" + nq.Encode()
+	}
+	return s.render(c, http.StatusOK, "admin_items", page{Title: "Question bank", Nav: "bank", Data: map[string]any{
+		"Items": items, "Total": total, "Filter": f, "Grid": grid, "Next": next,
+		"Domains": bank.Domains, "Statuses": []bank.Status{bank.Draft, bank.Review, bank.Active, bank.Retired, bank.Void},
+	}})
+}
+
+func (s *Server) pageItemEdit(c echo.Context) error {
+	id := c.Param("id")
+	data := map[string]any{"ID": id, "Domains": bank.Domains}
+	if id != "" {
+		it, err := s.bank.FindItemByID(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		data["Item"] = it
+		data["Next"] = nextStatuses(it.Status)
+	}
+	tiers, err := s.exams.Tiers(c.Request().Context(), "")
+	if err != nil {
+		return err
+	}
+	data["Tiers"] = tiers
+	title := "New item"
+	if id != "" {
+		title = "Edit " + id
+	}
+	return s.render(c, http.StatusOK, "admin_item", page{Title: title, Nav: "bank", Data: data})
+}
+
+// nextStatuses lists the moves the workflow allows from st, for the buttons.
+func nextStatuses(st bank.Status) []bank.Status {
+	var out []bank.Status
+	for _, to := range []bank.Status{bank.Draft, bank.Review, bank.Active, bank.Retired, bank.Void} {
+		if bank.CanMove(st, to) {
+			out = append(out, to)
+		}
+	}
+	return out
+}
+
+// pageItemStatus is the no-script form behind the status buttons.
+func (s *Server) pageItemStatus(c echo.Context) error {
+	id := c.Param("id")
+	if _, err := s.bank.SetStatus(c.Request().Context(), id, bank.Status(c.FormValue("status")), actor(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/items/"+url.PathEscape(id))
+}
+
+func (s *Server) pageImport(c echo.Context) error {
+	return s.render(c, http.StatusOK, "admin_import", page{Title: "Import items", Nav: "bank", Data: map[string]any{},
+		Form: map[string]string{"format": "gift", "dry_run": "1"}})
+}
+
+// pageImportPost previews (dry run) or imports an uploaded file. The preview
+// carries the file's text in a hidden field so "confirm" imports exactly
+// what was checked without uploading again.
+func (s *Server) pageImportPost(c echo.Context) error {
+	format := c.FormValue("format")
+	dryRun := c.FormValue("dry_run") == "1"
+	var data []byte
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if data, err = readUpload(c, "file"); err != nil {
+			return err
+		}
+	} else {
+		data = []byte(c.FormValue("content"))
+	}
+	form := map[string]string{"format": format, "tiers": c.FormValue("tiers"), "domain": c.FormValue("domain"),
+		"skip_unsupported": c.FormValue("skip_unsupported"), "content": string(data)}
+	p := page{Title: "Import items", Nav: "bank", Form: form, Data: map[string]any{}}
+	if len(data) == 0 {
+		p.Errors = map[string]string{"file": "Choose a file to import."}
+		return s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
+	}
+	opt := bank.ParseOptions{SkipUnsupported: form["skip_unsupported"] == "1", Tiers: splitComma(form["tiers"]),
+		Domain: bank.Domain(form["domain"]), MaxItems: maxImportItems}
+	res, err := s.importBank(c, data, format, opt, dryRun)
+	if err != nil {
+		ae, ok := asAppErr(err)
+		if !ok {
+			return err
+		}
+		p.Data = map[string]any{"Error": ae}
+		return s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
+	}
+	p.Data = map[string]any{"Result": res}
+	if !dryRun {
+		p.Flash = "Imported " + strconv.Itoa(res.Imported) + " items."
+		p.Form["content"] = ""
+	}
+	return s.render(c, http.StatusOK, "admin_import", p)
+}

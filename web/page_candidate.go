@@ -1,0 +1,131 @@
+package web
+
+import (
+	"encoding/base64"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/mopscert/mopscert/exam"
+	"github.com/mopscert/mopscert/exam/cert"
+)
+
+// reasons turns eligibility codes into sentences a candidate understands.
+var reasons = map[string]string{
+	"prerequisite_missing": "Pass the previous tier first (with a certificate that is still valid).",
+	"retake_too_soon":      "You can retake this exam after a short wait.",
+	"already_certified":    "You already hold a valid certificate for this tier.",
+	"too_many_attempts":    "You have used the attempts allowed for now.",
+	"attempt_in_progress":  "You have an exam in progress; finish it first.",
+	"tier_unavailable":     "This exam is not available right now.",
+}
+
+func (s *Server) pageHome(c echo.Context) error {
+	tiers, err := s.exams.Tiers(c.Request().Context(), "")
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "home", page{Data: tiers})
+}
+
+// tierCard is one tier on the dashboard, with what the candidate can do.
+type tierCard struct {
+	Tier        exam.Tier
+	Certificate *cert.Credential
+	InProgress  *exam.AttemptSummary
+	Reason      string
+	Attempts    []exam.AttemptSummary
+}
+
+func (s *Server) pageDashboard(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	tiers, err := s.exams.Tiers(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	attempts, err := s.exams.Attempts(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	certs, err := s.certs.ForUser(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	cards := make([]tierCard, len(tiers))
+	for i, t := range tiers {
+		card := tierCard{Tier: t, Reason: reasons[t.IneligibleReason]}
+		if t.RetryAfter != nil && card.Reason != "" {
+			card.Reason += " You can try again from " + t.RetryAfter.UTC().Format("2 Jan 2006, 15:04 UTC") + "."
+		}
+		for j := range certs {
+			if certs[j].Tier == t.Code && (card.Certificate == nil || certs[j].Status == cert.StatusValid) {
+				card.Certificate = &certs[j]
+			}
+		}
+		for j := range attempts {
+			a := attempts[j]
+			if a.Tier != t.Code {
+				continue
+			}
+			if a.Status == exam.StatusInProgress {
+				card.InProgress = &attempts[j]
+			}
+			card.Attempts = append(card.Attempts, a)
+		}
+		cards[i] = card
+	}
+	return s.render(c, http.StatusOK, "dashboard", page{Title: "My certification", Nav: "dashboard", Data: cards})
+}
+
+func (s *Server) pageExamStart(c echo.Context) error {
+	u := currentUser(c)
+	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, c.FormValue("tier"))
+	if err != nil {
+		if ae, ok := asAppErr(err); ok && ae.Code == "attempt_in_progress" {
+			if id, ok := ae.Extra["attempt_id"].(string); ok {
+				return c.Redirect(http.StatusSeeOther, "/exam/"+id)
+			}
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/exam/"+a.ID)
+}
+
+func (s *Server) pageExam(c echo.Context) error {
+	a, err := s.exams.Attempt(c.Request().Context(), userID(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if a.Status != exam.StatusInProgress {
+		return c.Redirect(http.StatusSeeOther, "/exam/"+a.ID+"/result")
+	}
+	t, err := s.exams.Tier(c.Request().Context(), a.Tier)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "exam", page{Title: t.Name + " exam", Data: map[string]any{"Attempt": a, "Tier": t}})
+}
+
+func (s *Server) pageResult(c echo.Context) error {
+	ctx := c.Request().Context()
+	res, err := s.exams.Result(ctx, userID(c), c.Param("id"))
+	if err != nil {
+		if isErr(err, exam.ErrAttemptOpen) {
+			return c.Redirect(http.StatusSeeOther, "/exam/"+c.Param("id"))
+		}
+		return err
+	}
+	t, err := s.exams.Tier(ctx, res.Tier)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Result": res, "Tier": t}
+	if res.Certificate != nil {
+		if png, err := qrcode.Encode(res.Certificate.VerifyURL, qrcode.Medium, 256); err == nil {
+			data["QR"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+		}
+	}
+	return s.render(c, http.StatusOK, "result", page{Title: "Your result", Nav: "dashboard", Data: data})
+}

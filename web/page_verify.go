@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/mopscert/mopscert/exam/cert"
+)
+
+// verdicts are the one-glance headings of the verification page.
+var verdicts = map[string]string{
+	cert.StatusValid:   "Valid",
+	cert.StatusExpired: "Expired",
+	cert.StatusRevoked: "Revoked",
+	cert.StatusInvalid: "Not valid",
+}
+
+func (s *Server) verifyPage(c echo.Context, status int, v *cert.Verification, input string) error {
+	if v != nil && v.Err != nil {
+		return v.Err
+	}
+	data := map[string]any{"Input": input}
+	if v != nil {
+		data["V"] = v
+		data["Verdict"] = verdicts[v.Status]
+	}
+	return s.render(c, status, "verify", page{Title: "Verify a certificate", Nav: "verify", Data: data})
+}
+
+func (s *Server) pageVerify(c echo.Context) error {
+	if id := c.QueryParam("id"); id != "" {
+		if err := s.verifyLimit(c); err != nil {
+			return err
+		}
+		v := s.certs.VerifyID(c.Request().Context(), id)
+		return s.verifyPage(c, http.StatusOK, &v, id)
+	}
+	return s.verifyPage(c, http.StatusOK, nil, "")
+}
+
+func (s *Server) pageVerifyToken(c echo.Context) error {
+	if err := s.verifyLimit(c); err != nil {
+		return err
+	}
+	v := s.certs.Verify(c.Request().Context(), c.Param("token"))
+	return s.verifyPage(c, http.StatusOK, &v, "")
+}
+
+// pageVerifyPost takes what an employer has: a pasted link or token, a typed
+// id, or the uploaded PDF. It works without JavaScript.
+func (s *Server) pageVerifyPost(c echo.Context) error {
+	if err := s.anonCSRF(c); err != nil {
+		return err
+	}
+	if err := s.verifyLimit(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if fh, err := c.FormFile("pdf"); err == nil && fh.Size > 0 {
+		pdf, err := readUpload(c, "pdf")
+		if err != nil {
+			return err
+		}
+		v := s.certs.VerifyPDF(ctx, pdf)
+		return s.verifyPage(c, http.StatusOK, &v, fh.Filename)
+	}
+	in := strings.TrimSpace(c.FormValue("q"))
+	if in == "" {
+		return s.render(c, http.StatusUnprocessableEntity, "verify", page{Title: "Verify a certificate", Nav: "verify",
+			Errors: map[string]string{"q": "Paste the verification link, type the certificate id, or choose the PDF."}})
+	}
+	var v cert.Verification
+	switch {
+	case strings.Count(tokenOf(in), ".") == 2:
+		v = s.certs.Verify(ctx, tokenOf(in))
+	default:
+		v = s.certs.VerifyID(ctx, in)
+	}
+	return s.verifyPage(c, http.StatusOK, &v, in)
+}
+
+// tokenOf takes a token out of a pasted verification link, or returns the
+// input as it is.
+func tokenOf(in string) string {
+	if u, err := url.Parse(in); err == nil && u.Path != "" {
+		if i := strings.LastIndex(u.Path, "/verify/"); i >= 0 {
+			return u.Path[i+len("/verify/"):]
+		}
+		if t := u.Query().Get("token"); t != "" {
+			return t
+		}
+	}
+	return in
+}

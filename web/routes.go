@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes is the whole route table, in one place, with the guard each group
+// needs.
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
+	e.Use(s.securityHeaders)
+	e.Use(bodyLimit())
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
+	e.Use(s.auth)
+	e.Use(s.csrf)
+
+	e.GET("/healthz", s.handleHealth)
+	e.GET("/readyz", s.handleReady)
+	e.StaticFS("/static", echo.MustSubFS(staticFS, "static"))
+
+	api := e.Group("/api/v1")
+	api.POST("/auth/register", s.handleRegister)
+	api.POST("/auth/login", s.handleLogin)
+	api.POST("/auth/logout", s.handleLogout, requireUser)
+	api.GET("/me", s.handleMe, requireUser)
+
+	e.GET("/", s.pageHome)
+	e.GET("/login", s.pageLogin)
+	e.POST("/login", s.pageLoginPost)
+	e.GET("/register", s.pageRegister)
+	e.POST("/register", s.pageRegisterPost)
+	e.POST("/logout", s.pageLogout)
+
+	e.GET("/dashboard", s.pageDashboard, requirePageUser)
+	e.POST("/exam/start", s.pageExamStart, requirePageUser)
+	e.GET("/exam/:id", s.pageExam, requirePageUser)
+	e.GET("/exam/:id/result", s.pageResult, requirePageUser)
+
+	admin := e.Group("/admin", requirePageAdmin)
+	admin.GET("", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/items") })
+	admin.GET("/items", s.pageItems)
+	admin.GET("/items/new", s.pageItemEdit)
+	admin.GET("/items/:id", s.pageItemEdit)
+	admin.POST("/items/:id/status", s.pageItemStatus)
+	admin.GET("/import", s.pageImport)
+	admin.POST("/import", s.pageImportPost)
+	admin.GET("/tiers", s.pageTiers)
+	admin.POST("/tiers/:code", s.pageTierPost)
+	admin.GET("/certificates", s.pageCertificates)
+	admin.POST("/certificates/:id/revoke", s.pageRevoke)
+	admin.POST("/keys/rotate", s.pageRotate)
+
+	s.examRoutes(api)
+	s.certRoutes(api)
+	s.adminRoutes(api.Group("/admin", requireAdmin))
+}
+
+func (s *Server) handleHealth(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+}
+
+// handleReady is for load balancers: ready when the database answers and its
+// schema is the one this binary expects.
+func (s *Server) handleReady(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := s.db.Ping(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+	}
+	if ok, err := s.db.Current(ctx); err != nil || !ok {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "migrations pending"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}

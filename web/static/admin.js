@@ -1,0 +1,229 @@
+// The item editor: a live, sanitized preview with the lint findings beside
+// it, saving through the JSON API, and the version history with a diff.
+"use strict";
+
+(() => {
+  const form = document.getElementById("item-form");
+  if (!form) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const id = form.dataset.id;
+  const optionsBox = document.getElementById("options");
+  const preview = document.getElementById("preview");
+  const lint = document.getElementById("lint");
+  const formError = document.getElementById("form-error");
+
+  function optionRow(text, correct, feedback) {
+    const n = optionsBox.querySelectorAll(".opt-row").length + 1;
+    const row = document.createElement("div");
+    row.className = "opt-row";
+    const mk = (labelText, input) => {
+      const l = document.createElement("label");
+      l.append(labelText, input);
+      return l;
+    };
+    const t = document.createElement("input");
+    t.name = "opt-text";
+    t.value = text || "";
+    const c = document.createElement("input");
+    c.type = "checkbox";
+    c.name = "opt-correct";
+    c.checked = !!correct;
+    const f = document.createElement("input");
+    f.name = "opt-feedback";
+    f.value = feedback || "";
+    const right = document.createElement("label");
+    right.append(c, " correct");
+    row.append(mk("Option " + n + " ", t), right, mk("Feedback ", f));
+    optionsBox.appendChild(row);
+    return row;
+  }
+
+  function collect() {
+    const item = {
+      domain: form.domain.value,
+      tiers: Array.from(form.querySelectorAll('input[name="tiers"]:checked')).map((x) => x.value),
+      topic: form.topic.value,
+      type: form.type.value,
+      stem: form.stem.value,
+      options: Array.from(optionsBox.querySelectorAll(".opt-row")).map((row) => ({
+        text: row.querySelector('[name="opt-text"]').value,
+        correct: row.querySelector('[name="opt-correct"]').checked,
+        feedback: row.querySelector('[name="opt-feedback"]').value,
+      })).filter((o) => o.text.trim() !== "" || o.correct),
+      rationale: form.rationale.value,
+      source: form.source.value,
+    };
+    if (form.id && form.id.value) item.id = form.id.value;
+    if (id) item.version = Number(form.dataset.version);
+    return item;
+  }
+
+  async function api(method, url, body) {
+    const res = await fetch(url, {
+      method, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => ({}));
+    return { ok: res.ok, status: res.status, data };
+  }
+
+  let timer = null;
+  function schedulePreview() {
+    clearTimeout(timer);
+    timer = setTimeout(refreshPreview, 300);
+  }
+
+  async function refreshPreview() {
+    const item = collect();
+    delete item.version;
+    const r = await api("POST", "/api/v1/admin/items/preview", item);
+    if (!r.ok) return;
+    preview.innerHTML = ""; // the server sanitized every fragment below
+    const stem = document.createElement("div");
+    stem.innerHTML = r.data.stem;
+    preview.appendChild(stem);
+    const ul = document.createElement("ul");
+    (r.data.options || []).forEach((html, i) => {
+      const li = document.createElement("li");
+      li.innerHTML = html;
+      if (item.options[i] && item.options[i].correct) li.append(" ✓ (correct)");
+      ul.appendChild(li);
+    });
+    preview.appendChild(ul);
+    lint.textContent = "";
+    const findings = r.data.findings || [];
+    if (findings.length === 0) {
+      const li = document.createElement("li");
+      li.textContent = "No findings.";
+      lint.appendChild(li);
+    }
+    findings.forEach((f) => {
+      const li = document.createElement("li");
+      li.className = "finding-" + f.severity;
+      li.textContent = (f.severity === "error" ? "Error: " : "Warning: ") + f.message;
+      lint.appendChild(li);
+    });
+  }
+
+  function showErrors(err) {
+    formError.textContent = err.message || "The item could not be saved.";
+    document.getElementById("err-stem").textContent = "";
+    document.getElementById("err-options").textContent = "";
+    const fields = err.fields || {};
+    Object.entries(fields).forEach(([k, v]) => {
+      const target = k === "stem" ? "err-stem" : (k.startsWith("options") ? "err-options" : null);
+      if (target) document.getElementById(target).textContent += v + " ";
+      else formError.textContent += " " + k + ": " + v;
+    });
+    formError.focus();
+  }
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const item = collect();
+    const r = id ? await api("PUT", "/api/v1/admin/items/" + encodeURIComponent(id), item)
+      : await api("POST", "/api/v1/admin/items", item);
+    if (!r.ok) {
+      showErrors(r.data.error || {});
+      return;
+    }
+    location.href = "/admin/items/" + encodeURIComponent(r.data.id) + "?saved=1";
+  });
+
+  form.type.addEventListener("change", () => {
+    if (form.type.value === "true_false") {
+      optionsBox.querySelectorAll(".opt-row").forEach((r) => r.remove());
+      optionRow("True", true, "");
+      optionRow("False", false, "");
+    }
+    schedulePreview();
+  });
+  document.getElementById("add-option").addEventListener("click", () => {
+    optionRow("", false, "").querySelector("input").focus();
+  });
+  form.addEventListener("input", schedulePreview);
+  form.addEventListener("change", schedulePreview);
+
+  if (optionsBox.querySelectorAll(".opt-row").length === 0) {
+    for (let i = 0; i < 4; i++) optionRow("", false, "");
+  }
+  if (new URLSearchParams(location.search).get("saved")) {
+    const saved = document.getElementById("form-saved");
+    saved.textContent = "Saved.";
+    saved.classList.remove("hidden");
+  }
+  refreshPreview();
+
+  // Version history and diff.
+  const a = document.getElementById("diff-a");
+  const b = document.getElementById("diff-b");
+  if (!id || !a) return;
+  let versions = [];
+
+  function text(v) {
+    const lines = ["domain: " + v.domain, "tiers: " + (v.tiers || []).join(", "), "topic: " + v.topic, "type: " + v.type, "stem:"];
+    v.stem.split("\n").forEach((l) => lines.push("  " + l));
+    lines.push("options:");
+    v.options.forEach((o) => {
+      lines.push("  - " + (o.correct ? "[x] " : "[ ] ") + o.text);
+      if (o.feedback) lines.push("    feedback: " + o.feedback);
+    });
+    lines.push("rationale: " + v.rationale, "source: " + v.source);
+    return lines;
+  }
+
+  // diffLines is a plain LCS line diff: items are short.
+  function diffLines(x, y) {
+    const m = x.length, n = y.length;
+    const t = Array.from({ length: m + 1 }, () => new Array(n + 1).fill(0));
+    for (let i = m - 1; i >= 0; i--) for (let j = n - 1; j >= 0; j--) {
+      t[i][j] = x[i] === y[j] ? t[i + 1][j + 1] + 1 : Math.max(t[i + 1][j], t[i][j + 1]);
+    }
+    const out = [];
+    let i = 0, j = 0;
+    while (i < m && j < n) {
+      if (x[i] === y[j]) { out.push([" ", x[i]]); i++; j++; }
+      else if (t[i + 1][j] >= t[i][j + 1]) out.push(["-", x[i++]]);
+      else out.push(["+", y[j++]]);
+    }
+    while (i < m) out.push(["-", x[i++]]);
+    while (j < n) out.push(["+", y[j++]]);
+    return out;
+  }
+
+  function renderDiff() {
+    const va = versions.find((v) => v.version === Number(a.value));
+    const vb = versions.find((v) => v.version === Number(b.value));
+    const pre = document.getElementById("diff");
+    pre.textContent = "";
+    if (!va || !vb) return;
+    diffLines(text(va), text(vb)).forEach(([op, line]) => {
+      const span = document.createElement("span");
+      span.className = op === "+" ? "add" : op === "-" ? "del" : "";
+      span.textContent = op + " " + line + "\n";
+      pre.appendChild(span);
+    });
+  }
+
+  api("GET", "/api/v1/admin/items/" + encodeURIComponent(id) + "/versions").then((r) => {
+    if (!r.ok) return;
+    versions = r.data.versions;
+    versions.forEach((v) => {
+      a.add(new Option("version " + v.version, v.version));
+      b.add(new Option("version " + v.version, v.version));
+    });
+    a.value = String(versions.length > 1 ? versions[versions.length - 2].version : versions[0].version);
+    b.value = String(versions[versions.length - 1].version);
+    renderDiff();
+    const ev = document.getElementById("events");
+    (r.data.events || []).forEach((e) => {
+      const li = document.createElement("li");
+      li.textContent = e.at.replace("T", " ").slice(0, 16) + " — " + e.actor + ": " + e.action +
+        (e.to_status ? " " + (e.from_status || "") + " → " + e.to_status : "") + " (v" + e.version + ")";
+      ev.appendChild(li);
+    });
+  });
+  a.addEventListener("change", renderDiff);
+  b.addEventListener("change", renderDiff);
+})();
