@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mopscert/mopscert/account"
+	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/bank"
+	defaultbank "github.com/mopscert/mopscert/bank/default"
+	"github.com/mopscert/mopscert/clock"
+	"github.com/mopscert/mopscert/db"
+	"github.com/mopscert/mopscert/exam"
+	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/web"
+)
+
+// Main is the running program: Run starts it, Close stops it. End-to-end
+// tests start a real Main on 127.0.0.1:0 against a temporary database.
+type Main struct {
+	Config Config
+	Clock  clock.Clock
+	// Listener, when set, is used instead of listening on Config.Addr
+	// (tests listen first so the base URL can name the real port).
+	Listener net.Listener
+
+	stdout io.Writer
+	logger *slog.Logger
+
+	db       *db.DB
+	accounts *account.Store
+	bank     *bank.Store
+	linter   *bank.Linter
+	exams    *exam.Service
+	certs    *cert.Service
+	server   *web.Server
+	ln       net.Listener
+
+	stopSweep context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// NewMain returns a Main that logs to stderr.
+func NewMain(cfg Config, stdout, stderr io.Writer) *Main {
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(stderr, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, opts)
+	}
+	return &Main{Config: cfg, Clock: clock.System{}, stdout: stdout, logger: slog.New(h)}
+}
+
+// open opens the database and builds the domain services (no server).
+func (m *Main) open(ctx context.Context) error {
+	d, err := db.Open(ctx, m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.db = d
+	m.accounts = account.NewStore(d, m.Clock)
+	m.bank = bank.NewStore(d, m.Clock)
+	m.linter = bank.NewLinter(nil)
+	m.bank.ActivationCheck = activationCheck(m.linter)
+	m.certs, err = cert.New(ctx, d, m.Clock, m.Config.BaseURL)
+	if err != nil {
+		return fmt.Errorf("signing keys: %w", err)
+	}
+	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace})
+	return nil
+}
+
+// activationCheck lets lint errors block activation, naming each finding.
+func activationCheck(l *bank.Linter) func(*bank.Item) error {
+	return func(it *bank.Item) error {
+		fields := map[string]string{}
+		for _, f := range l.Item(it) {
+			if f.Severity == bank.SeverityError {
+				key := f.Field
+				if key == "" {
+					key = f.Rule
+				}
+				if prev, ok := fields[key]; ok {
+					fields[key] = prev + " " + f.Message
+				} else {
+					fields[key] = f.Message
+				}
+			}
+		}
+		if len(fields) == 0 {
+			return nil
+		}
+		e := *bank.ErrLintBlocks
+		e.Fields = fields
+		return &e
+	}
+}
+
+// Run opens everything, seeds a new database and starts serving. It returns
+// once the server listens; Close stops it.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	if err := m.seed(ctx); err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{
+		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
+	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger})
+	if err != nil {
+		return err
+	}
+	m.server = srv
+	ln := m.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+			return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+		}
+	}
+	m.ln = ln
+	sweepCtx, cancel := context.WithCancel(context.Background())
+	m.stopSweep = cancel
+	m.wg.Add(2)
+	go func() {
+		defer m.wg.Done()
+		m.exams.RunSweeper(sweepCtx, m.Config.SweepEvery)
+	}()
+	go func() {
+		defer m.wg.Done()
+		if err := srv.Serve(ln); err != nil {
+			m.logger.Error("server stopped", "err", err)
+		}
+	}()
+	if addr := getenv("MOPSCERT_PPROF_ADDR"); addr != "" {
+		m.startPprof(addr)
+	}
+	m.logger.Info("mopscert listening", "addr", ln.Addr().String(), "base_url", m.Config.BaseURL, "db", m.Config.DB, "version", version)
+	return nil
+}
+
+// seed gives a new database what it needs: the first admin, the default
+// tiers and, when the bank is empty, the shipped items.
+func (m *Main) seed(ctx context.Context) error {
+	u, generated, err := m.accounts.EnsureAdmin(ctx, m.Config.AdminEmail, m.Config.AdminName, m.Config.AdminPassword)
+	if err != nil {
+		return err
+	}
+	if u != nil {
+		if generated != "" {
+			fmt.Fprintf(m.stdout, "Created the first admin %s with password %s\nThis password is shown once: sign in and keep it safe.\n", u.Email, generated)
+		} else {
+			m.logger.Info("created the first admin", "email", u.Email)
+		}
+	}
+	if err := m.exams.EnsureDefaultTiers(ctx); err != nil {
+		return fmt.Errorf("default tiers: %w", err)
+	}
+	if !m.Config.DefaultBank {
+		return nil
+	}
+	empty, err := m.bank.Empty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	items, err := defaultbank.Items()
+	if err != nil {
+		return err
+	}
+	parsed := make([]bank.Parsed, len(items))
+	for i, it := range items {
+		parsed[i] = bank.Parsed{Item: it, Line: i + 1}
+	}
+	res, err := m.bank.Import(ctx, parsed, bank.ImportOptions{Actor: "mopscert"})
+	if err != nil {
+		return fmt.Errorf("load the default bank: %w", err)
+	}
+	m.logger.Info("loaded the default bank", "items", res.Imported)
+	return nil
+}
+
+// URL is where the server listens, e.g. http://127.0.0.1:41234.
+func (m *Main) URL() string {
+	addr := m.ln.Addr().String()
+	if strings.HasPrefix(addr, "[::]:") || strings.HasPrefix(addr, "0.0.0.0:") {
+		addr = "127.0.0.1:" + addr[strings.LastIndexByte(addr, ':')+1:]
+	}
+	return "http://" + addr
+}
+
+// Close stops accepting requests, lets those in flight finish (bounded),
+// stops the sweeper and closes the database cleanly.
+func (m *Main) Close() error {
+	var err error
+	m.closeOnce.Do(func() { err = m.close() })
+	return err
+}
+
+func (m *Main) close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.server.Shutdown(ctx))
+		cancel()
+	}
+	if m.stopSweep != nil {
+		m.stopSweep()
+	}
+	m.wg.Wait()
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+	}
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+var _ = apperr.Internal
+
+// startPprof serves Go's profiler on a separate address (loopback only),
+// for measuring the server under load. Off unless MOPSCERT_PPROF_ADDR is set.
+func (m *Main) startPprof(addr string) {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		m.logger.Warn("MOPSCERT_PPROF_ADDR must be a loopback address; profiler not started", "addr", addr)
+		return
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go func() { _ = http.ListenAndServe(addr, mux) }() //nolint:gosec // loopback diagnostics only
+}

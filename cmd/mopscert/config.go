@@ -1,0 +1,167 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server reads from flags and MOPSCERT_* variables.
+// Flags win over the environment, which wins over the defaults.
+type Config struct {
+	Addr           string
+	DB             string
+	BaseURL        string
+	AdminEmail     string
+	AdminPassword  string
+	AdminName      string
+	DefaultBank    bool
+	RateLimits     bool
+	TrustedProxies []string
+	LogFormat      string // text or json
+	LogLevel       string
+	SweepEvery     time.Duration
+	Grace          time.Duration
+}
+
+// DefaultConfig is what a fresh clone runs with.
+func DefaultConfig() Config {
+	return Config{
+		Addr: ":8080", DB: "mopscert.db", BaseURL: "http://localhost:8080",
+		DefaultBank: true, RateLimits: true, LogFormat: "text", LogLevel: "info",
+		SweepEvery: time.Second, Grace: 5 * time.Second,
+	}
+}
+
+// errUsage marks errors in how the command was called (exit status 2).
+var errUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string   { return e.msg }
+func (e usageError) Is(t error) bool { return t == errUsage }
+
+// parseEnv reads MOPSCERT_* variables over the defaults.
+func parseEnv(c *Config, getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	boolean := func(name string, dst *bool) error {
+		v := getenv(name)
+		if v == "" {
+			return nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return usageError{fmt.Sprintf("%s=%q: use 1 or 0", name, v)}
+		}
+		*dst = b
+		return nil
+	}
+	str("MOPSCERT_ADDR", &c.Addr)
+	str("MOPSCERT_DB", &c.DB)
+	str("MOPSCERT_BASE_URL", &c.BaseURL)
+	str("MOPSCERT_ADMIN_EMAIL", &c.AdminEmail)
+	str("MOPSCERT_ADMIN_PASSWORD", &c.AdminPassword)
+	str("MOPSCERT_ADMIN_NAME", &c.AdminName)
+	str("MOPSCERT_LOG_FORMAT", &c.LogFormat)
+	str("MOPSCERT_LOG_LEVEL", &c.LogLevel)
+	if v := getenv("MOPSCERT_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = splitList(v)
+	}
+	if err := boolean("MOPSCERT_DEFAULT_BANK", &c.DefaultBank); err != nil {
+		return err
+	}
+	return boolean("MOPSCERT_RATE_LIMITS", &c.RateLimits)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// serveFlags registers the server's flags on fs, bound to c.
+func serveFlags(fs *flag.FlagSet, c *Config) *string {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (MOPSCERT_ADDR)")
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (MOPSCERT_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in tokens and links (MOPSCERT_BASE_URL)")
+	fs.BoolVar(&c.DefaultBank, "default-bank", c.DefaultBank, "load the shipped items into an empty bank (MOPSCERT_DEFAULT_BANK)")
+	fs.BoolVar(&c.RateLimits, "rate-limits", c.RateLimits, "per-client limits on login, registration, verification (MOPSCERT_RATE_LIMITS)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (MOPSCERT_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (MOPSCERT_LOG_LEVEL)")
+	fs.DurationVar(&c.SweepEvery, "sweep-every", c.SweepEvery, "how often expired attempts are auto-submitted")
+	fs.DurationVar(&c.Grace, "grace", c.Grace, "grace after the deadline that absorbs network delay")
+	proxies := fs.String("trusted-proxies", strings.Join(c.TrustedProxies, ","), "comma-separated CIDRs whose X-Forwarded-For is trusted (MOPSCERT_TRUSTED_PROXIES)")
+	return proxies
+}
+
+// newFlagSet returns a flag set that reports errors as usage errors instead
+// of exiting, and prints help to w.
+func newFlagSet(name string, w io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// Errors are reported in one line by run; the flag list only on -h.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	helpOut[fs] = w
+	return fs
+}
+
+// helpOut is where each flag set prints its -h listing.
+var helpOut = map[*flag.FlagSet]io.Writer{}
+
+// parseFlags parses args into c and checks the result.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			w := helpOut[fs]
+			fs.SetOutput(w)
+			fmt.Fprintf(w, "Usage of %s:\n", fs.Name())
+			fs.PrintDefaults()
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// Validate checks values that flags and variables cannot check alone.
+func (c *Config) Validate() error {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Sprintf("base URL %q must be an absolute http:// or https:// URL", c.BaseURL)}
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.DB == "" {
+		return usageError{"database path is empty"}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return usageError{fmt.Sprintf("log format %q: use text or json", c.LogFormat)}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return usageError{fmt.Sprintf("log level %q: use debug, info, warn or error", c.LogLevel)}
+	}
+	if c.SweepEvery <= 0 || c.Grace < 0 {
+		return usageError{"sweep interval must be positive and grace not negative"}
+	}
+	return nil
+}
+
+func getenv(k string) string { return os.Getenv(k) }
