@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"strings"
@@ -63,12 +62,12 @@ func (s *Server) handleCertificatePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := s.certs.RenderPDF(&buf, cr); err != nil {
+	pdf, err := s.certs.PDF(cr)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+cr.ID+`.pdf"`)
-	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
 var errVerifyInput = apperr.New(apperr.BadRequest, "token_or_id_required", "Give a token (?token=…) or a certificate id (?id=…).")

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	qrcode "github.com/skip2/go-qrcode"
+	"rsc.io/qr"
 
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
@@ -123,8 +123,9 @@ func (s *Server) pageResult(c echo.Context) error {
 	}
 	data := map[string]any{"Result": res, "Tier": t}
 	if res.Certificate != nil {
-		if png, err := qrcode.Encode(res.Certificate.VerifyURL, qrcode.Medium, 256); err == nil {
-			data["QR"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+		if code, err := qr.Encode(res.Certificate.VerifyURL, qr.M); err == nil {
+			code.Scale = 4
+			data["QR"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())
 		}
 	}
 	return s.render(c, http.StatusOK, "result", page{Title: "Your result", Nav: "dashboard", Data: data})

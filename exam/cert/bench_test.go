@@ -65,3 +65,18 @@ func BenchmarkVerifyPDF(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPDFCached is a repeat download: the rendered document is kept.
+func BenchmarkPDFCached(b *testing.B) {
+	fx := mustService(b)
+	c := fx.issue(b, request("Zoë Ångström"))
+	if _, err := fx.svc.PDF(c); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := fx.svc.PDF(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

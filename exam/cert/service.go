@@ -28,6 +28,7 @@ type Service struct {
 	host    string // the issuer as printed on the PDF
 	keys    *keyring
 	parser  *jwt.Parser
+	pdfs    *pdfCache
 }
 
 // Limits on what IssueTx accepts.
@@ -45,7 +46,7 @@ func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Servi
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("cert: base URL %q must be an absolute http(s) URL", baseURL)
 	}
-	s := &Service{db: d, clk: clk, baseURL: u.String(), host: u.Host, keys: newKeyring()}
+	s := &Service{db: d, clk: clk, baseURL: u.String(), host: u.Host, keys: newKeyring(), pdfs: &pdfCache{}}
 	s.parser = newParser(s.baseURL, func() time.Time { return s.clk.Now() })
 	err = d.Update(ctx, func(tx *sql.Tx) error {
 		var n int
