@@ -8,8 +8,8 @@ import (
 	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
-	"rsc.io/qr"
 	"golang.org/x/text/unicode/norm"
+	"rsc.io/qr"
 )
 
 // DejaVu Sans Bold, cut down to Latin (with its extensions), Greek and

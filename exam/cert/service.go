@@ -22,13 +22,14 @@ import (
 // Service issues, finds, revokes and verifies certificates. It is safe for
 // concurrent use; several processes may share one database.
 type Service struct {
-	db      *db.DB
-	clk     clock.Clock
-	baseURL string // no trailing slash; also the token's iss
-	host    string // the issuer as printed on the PDF
-	keys    *keyring
-	parser  *jwt.Parser
-	pdfs    *pdfCache
+	db       *db.DB
+	clk      clock.Clock
+	baseURL  string // no trailing slash; also the token's iss
+	host     string // the issuer as printed on the PDF
+	keys     *keyring
+	parser   *jwt.Parser
+	pdfs     *lru[[]byte] // rendered PDFs by token
+	verified *lru[string] // credential id by token whose signature and claims passed
 }
 
 // Limits on what IssueTx accepts.
@@ -46,7 +47,8 @@ func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Servi
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("cert: base URL %q must be an absolute http(s) URL", baseURL)
 	}
-	s := &Service{db: d, clk: clk, baseURL: u.String(), host: u.Host, keys: newKeyring(), pdfs: &pdfCache{}}
+	s := &Service{db: d, clk: clk, baseURL: u.String(), host: u.Host, keys: newKeyring(),
+		pdfs: newLRU[[]byte](pdfCacheEntries), verified: newLRU[string](verifiedCacheEntries)}
 	s.parser = newParser(s.baseURL, func() time.Time { return s.clk.Now() })
 	err = d.Update(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -258,7 +260,12 @@ func scanCredential(row scanner) (Credential, error) {
 }
 
 // findWhere reads one credential; cond is a constant SQL condition.
-func findWhere(ctx context.Context, tx *sql.Tx, cond string, args ...any) (Credential, error) {
+// queryer is a transaction or the read pool.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func findWhere(ctx context.Context, tx queryer, cond string, args ...any) (Credential, error) {
 	c, err := scanCredential(tx.QueryRowContext(ctx, `SELECT `+credentialColumns+` FROM credentials WHERE `+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Credential{}, ErrNotFound

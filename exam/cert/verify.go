@@ -2,7 +2,6 @@ package cert
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -42,6 +41,11 @@ func (s *Service) Verify(ctx context.Context, token string) Verification {
 	case len(token) > maxTokenLen:
 		return invalid("The token is too long to be a certificate token.")
 	}
+	// A token seen before has had its signature and claims checked; only
+	// its row (revocation, expiry) can have changed since.
+	if id, ok := s.verified.get(token); ok {
+		return s.verifyRow(ctx, id)
+	}
 	var claims tokenClaims
 	_, err := s.parser.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
 		// The key comes only from our own set, chosen by kid. jku, x5u,
@@ -72,14 +76,17 @@ func (s *Service) Verify(ctx context.Context, token string) Verification {
 		if !onlyExpired(err, &claims, s.baseURL) {
 			return invalid(invalidReason(err))
 		}
+	} else {
+		s.verified.put(token, claims.ID)
 	}
-	// The signature is ours, so the id is one we issued; the row decides
-	// the status and supplies what is shown.
-	var c Credential
-	err = s.db.View(ctx, func(tx *sql.Tx) error {
-		c, err = findWhere(ctx, tx, `id = ?`, claims.ID)
-		return err
-	})
+	return s.verifyRow(ctx, claims.ID)
+}
+
+// verifyRow finishes a check whose token is genuine: the signature is ours,
+// so the id is one we issued; the row decides the status and supplies what
+// is shown. One autocommit read, no transaction.
+func (s *Service) verifyRow(ctx context.Context, id string) Verification {
+	c, err := findWhere(ctx, s.db.R, `id = ?`, id)
 	if errors.Is(err, ErrNotFound) {
 		return invalid("No certificate with this id was issued.")
 	}
