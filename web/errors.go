@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -73,8 +74,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", c.Path(),
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
-	if ra, ok := ae.Extra["retry_after"]; ok && code == http.StatusTooManyRequests {
-		if secs, ok := ra.(int); ok {
+	if code == http.StatusTooManyRequests {
+		if secs := retryAfterSeconds(ae.Extra["retry_after"], s.clock.Now()); secs > 0 {
 			c.Response().Header().Set("Retry-After", itoa(secs))
 		}
 	}
@@ -106,4 +107,18 @@ func (s *Server) handleError(err error, c echo.Context) {
 func wantsHTML(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/.well-known/") && p != "/healthz" && p != "/readyz"
+}
+
+// retryAfterSeconds reads an error's retry_after, either seconds (rate
+// limits) or an RFC 3339 time (retake rules), as seconds from now.
+func retryAfterSeconds(v any, now time.Time) int {
+	switch ra := v.(type) {
+	case int:
+		return ra
+	case string:
+		if t, err := time.Parse(time.RFC3339, ra); err == nil {
+			return max(1, int(t.Sub(now).Seconds()+0.999))
+		}
+	}
+	return 0
 }

@@ -565,3 +565,22 @@ func TestTiersAPI(t *testing.T) {
 		t.Fatalf("unfillable blueprint: %d %s", r.status, r.body)
 	}
 }
+
+func TestRetakeTooSoonSaysWhen(t *testing.T) {
+	ts := newTestServer(t)
+	tok := ts.candidate(t, "retake@example.com")
+	a := ts.start(t, tok, "foundation")
+	ts.call(t, "POST", "/api/v1/attempts/"+a.ID+"/submit", tok, nil) // nothing answered: a fail
+	r := ts.call(t, "POST", "/api/v1/attempts", tok, map[string]string{"tier": "foundation"})
+	if r.status != 429 || r.code() != "retake_too_soon" {
+		t.Fatalf("retake at once: %d %s", r.status, r.body)
+	}
+	if got := r.header.Get("Retry-After"); got != "86400" {
+		t.Errorf("Retry-After = %q, want 86400 (the 24 h wait)", got)
+	}
+	ts.clk.Advance(24*time.Hour + time.Second)
+	tok = ts.login(t, "retake@example.com", "correct horse battery") // the old session idled out
+	if r := ts.call(t, "POST", "/api/v1/attempts", tok, map[string]string{"tier": "foundation"}); r.status != 201 {
+		t.Fatalf("retake after the wait: %d %s", r.status, r.body)
+	}
+}

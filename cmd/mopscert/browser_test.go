@@ -99,6 +99,21 @@ func do(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 	}
 }
 
+// snap saves a screenshot when MOPSCERT_SCREENSHOTS names a folder, to look
+// at the pages as a person would.
+func snap(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("MOPSCERT_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	var png []byte
+	do(t, ctx, chromedp.FullScreenshot(&png, 100))
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func textOf(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
 	var s string
@@ -144,6 +159,7 @@ func TestBrowserCandidateExam(t *testing.T) {
 	m := startMain(t, "", func(c *Config) { c.SweepEvery = 200 * time.Millisecond })
 	base := m.URL()
 	registerInBrowser(t, ctx, base, "Zoë Ångström", "zoe@example.com")
+	snap(t, ctx, "dashboard")
 	id := startExam(t, ctx, "foundation")
 
 	// Answer question 1 with the keyboard: focus the first option, Space.
@@ -159,6 +175,7 @@ func TestBrowserCandidateExam(t *testing.T) {
 		chromedp.Click(`#flag`, chromedp.ByQuery),
 	)
 	waitSaved(t, ctx)
+	snap(t, ctx, "exam-question")
 	if got := textOf(t, ctx, "#progress-label"); got != "2 of 30 answered" {
 		t.Errorf("progress = %q", got)
 	}
@@ -186,6 +203,7 @@ func TestBrowserCandidateExam(t *testing.T) {
 
 	// Review lists the flagged and unanswered questions, then submit.
 	do(t, ctx, chromedp.Click(`#to-review`, chromedp.ByQuery), chromedp.WaitVisible(`#review`, chromedp.ByQuery))
+	snap(t, ctx, "exam-review")
 	if got := textOf(t, ctx, "#review-flagged"); !strings.Contains(got, "Question 2") {
 		t.Errorf("flagged list = %q", got)
 	}
@@ -334,6 +352,12 @@ func TestBrowserPassVerifyRevoke(t *testing.T) {
 	if got := textOf(t, ctx, "#outcome"); got != "Passed" {
 		t.Fatalf("outcome = %q after answering every question right", got)
 	}
+	snap(t, ctx, "result-passed")
+	var qrShown bool
+	do(t, ctx, chromedp.Evaluate(`(() => { const i = document.querySelector(".qr img"); return !!i && i.complete && i.naturalWidth > 0 })()`, &qrShown))
+	if !qrShown {
+		t.Error("the result page's QR code image does not display")
+	}
 	certID := textOf(t, ctx, "#cert-id")
 
 	// The PDF downloads for its owner and names the holder.
@@ -352,6 +376,7 @@ func TestBrowserPassVerifyRevoke(t *testing.T) {
 	if got := textOf(t, ctx, "#verdict-h"); got != "Valid" {
 		t.Fatalf("verdict = %q", got)
 	}
+	snap(t, ctx, "verify-valid")
 	if got := textOf(t, ctx, "#holder"); got != "Наталья Иванова" {
 		t.Errorf("holder = %q", got)
 	}
@@ -363,6 +388,7 @@ func TestBrowserPassVerifyRevoke(t *testing.T) {
 	if got := textOf(t, ctx, "#verdict-h"); got != "Revoked" {
 		t.Fatalf("verdict after revoking = %q", got)
 	}
+	snap(t, ctx, "verify-revoked")
 	if got := textOf(t, ctx, ".verdict"); !strings.Contains(got, "exam irregularity") {
 		t.Errorf("revoked page does not give the reason: %q", got)
 	}
@@ -414,6 +440,7 @@ func TestBrowserAdminBank(t *testing.T) {
 		// The preview renders the Markdown, sanitized, as the candidate will see it.
 		chromedp.WaitVisible(`#preview strong`, chromedp.ByQuery),
 	)
+	snap(t, ctx, "admin-item-editor")
 	if got := textOf(t, ctx, "#preview strong"); got != "clicks" {
 		t.Errorf("preview bold = %q", got)
 	}
@@ -448,6 +475,7 @@ func TestBrowserAdminBank(t *testing.T) {
 		chromedp.Click(`#check-import`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#import-errors`, chromedp.ByQuery),
 	)
+	snap(t, ctx, "admin-import-errors")
 	if got := textOf(t, ctx, "#import-errors"); !strings.Contains(got, "Line 3") {
 		t.Errorf("import errors = %q, want line 3 named", got)
 	}
