@@ -22,16 +22,26 @@ func BenchmarkRenderPDF(b *testing.B) {
 }
 
 // BenchmarkVerify checks a token: parse, signature, claims and the status
-// read from the database.
+// read from the database. Cold: the token was never verified before (the
+// cache of verified tokens is emptied each time). Warm: a repeat check,
+// which reads only the credential's row.
 func BenchmarkVerify(b *testing.B) {
 	ctx := context.Background()
 	fx := mustService(b)
 	c := fx.issue(b, request("Zoë Ångström"))
-	b.ReportAllocs()
-	for b.Loop() {
-		if v := fx.svc.Verify(ctx, c.Token); v.Status != StatusValid {
-			b.Fatal(v.Reason)
-		}
+	for _, warm := range []bool{false, true} {
+		name := map[bool]string{false: "Cold", true: "Warm"}[warm]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !warm {
+					fx.svc.verified = newLRU[string](verifiedCacheEntries)
+				}
+				if v := fx.svc.Verify(ctx, c.Token); v.Status != StatusValid {
+					b.Fatal(v.Reason)
+				}
+			}
+		})
 	}
 }
 
