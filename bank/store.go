@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -134,8 +133,10 @@ func (s *Store) FindItems(ctx context.Context, f Filter) ([]*Item, int, error) {
 		where, args = append(where, "EXISTS (SELECT 1 FROM item_tiers t WHERE t.item_id = i.id AND t.tier_code = ?)"), append(args, f.Tier)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		where = append(where, `(i.id LIKE ? ESCAPE '\' OR lower(i.stem) LIKE ? ESCAPE '\' OR lower(i.topic) LIKE ? ESCAPE '\')`)
+		// SQLite's LIKE already ignores ASCII case; lower() on every row
+		// only cost time.
+		like := "%" + escapeLike(q) + "%"
+		where = append(where, `(i.id LIKE ? ESCAPE '\' OR i.stem LIKE ? ESCAPE '\' OR i.topic LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
 	limit := f.Limit
@@ -312,13 +313,15 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *Item, now time.Time, actor 
 		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)`, it.ID, it.Status, it.Domain, it.Topic, it.Type, it.Stem, it.CreatedAt, now); err != nil {
 		return fmt.Errorf("insert item %s: %w", it.ID, err)
 	}
-	if err := insertVersion(ctx, tx, it); err != nil {
+	if err := insertVersion(ctx, tx, it, true); err != nil {
 		return err
 	}
 	return logEvent(ctx, tx, it.ID, it.Version, "create", "", it.Status, actor, now)
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, it *Item) error {
+// insertVersion stores a version and makes its tiers the item's; fresh
+// means the item is new and has no tier rows to replace.
+func insertVersion(ctx context.Context, tx *sql.Tx, it *Item, fresh bool) error {
 	tiers, _ := json.Marshal(it.Tiers)
 	opts, _ := json.Marshal(it.Options)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO item_versions
@@ -328,8 +331,10 @@ func insertVersion(ctx context.Context, tx *sql.Tx, it *Item) error {
 		it.Rationale, it.Source, it.Author, it.UpdatedAt); err != nil {
 		return fmt.Errorf("insert item %s version %d: %w", it.ID, it.Version, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM item_tiers WHERE item_id = ?`, it.ID); err != nil {
-		return fmt.Errorf("reset item tiers: %w", err)
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM item_tiers WHERE item_id = ?`, it.ID); err != nil {
+			return fmt.Errorf("reset item tiers: %w", err)
+		}
 	}
 	for _, t := range it.Tiers {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO item_tiers (item_id, tier_code) VALUES (?, ?)`, it.ID, t); err != nil {
@@ -386,7 +391,7 @@ func updateItem(ctx context.Context, tx *sql.Tx, cur, it *Item, now time.Time, a
 		WHERE id = ?`, it.Version, it.Domain, it.Topic, it.Type, it.Stem, now, it.ID); err != nil {
 		return fmt.Errorf("update item %s: %w", it.ID, err)
 	}
-	if err := insertVersion(ctx, tx, it); err != nil {
+	if err := insertVersion(ctx, tx, it, false); err != nil {
 		return err
 	}
 	return logEvent(ctx, tx, it.ID, it.Version, "edit", "", "", actor, now)
@@ -429,108 +434,6 @@ func (s *Store) SetStatus(ctx context.Context, id string, to Status, actor strin
 	return it, err
 }
 
-// ImportResult says what an import did.
-type ImportResult struct {
-	Imported  int      `json:"imported"`
-	Items     []string `json:"items"`
-	Unchanged int      `json:"unchanged"`
-}
-
-// ImportOptions tune an import.
-type ImportOptions struct {
-	Actor    string
-	DryRun   bool                  // check and report, store nothing
-	Progress func(done, total int) // called now and then during a long import
-}
-
-// Import stores parsed items in one transaction: all of them or none. A new
-// id is created; an existing id gets a new version when its content differs
-// and is left alone when it is the same, so importing a file twice changes
-// nothing. Errors name the line of the item that caused them.
-func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
-	actor := opt.Actor
-	var res ImportResult
-	var lines []apperr.Line
-	for i := range parsed {
-		p := &parsed[i]
-		p.Item.Normalize()
-		if err := p.Item.Validate(); err != nil {
-			lines = append(lines, apperr.Line{Line: p.Line, Message: err.Error()})
-		} else if err := s.checkActivation(&p.Item); err != nil {
-			lines = append(lines, apperr.Line{Line: p.Line, Message: err.Error()})
-		}
-	}
-	if len(lines) > 0 {
-		return res, apperr.Lined(lines)
-	}
-	errDryRun := errors.New("dry run")
-	err := s.db.Update(ctx, func(tx *sql.Tx) error {
-		now := s.clock.Now()
-		for i := range parsed {
-			it := parsed[i].Item
-			if it.ID == "" {
-				id, err := freeID(ctx, tx, Slug(firstWords(it.Stem, 6)))
-				if err != nil {
-					return err
-				}
-				it.ID = id
-			}
-			cur, err := findItem(ctx, tx, it.ID, 0)
-			switch {
-			case errors.Is(err, ErrNotFound):
-				if err := insertItem(ctx, tx, &it, now, actor); err != nil {
-					return err
-				}
-			case err != nil:
-				return err
-			case sameContent(cur, &it):
-				res.Unchanged++
-				continue
-			case cur.Status == Void:
-				lines = append(lines, apperr.Line{Line: parsed[i].Line, Message: fmt.Sprintf("item %s is void and cannot be changed", it.ID)})
-				continue
-			default:
-				if err := updateItem(ctx, tx, cur, &it, now, actor); err != nil {
-					return err
-				}
-			}
-			res.Imported++
-			res.Items = append(res.Items, it.ID)
-			if opt.Progress != nil && (i%100 == 99 || i == len(parsed)-1) {
-				opt.Progress(i+1, len(parsed))
-			}
-		}
-		if len(lines) > 0 {
-			return apperr.Lined(lines)
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
-	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
-	if err != nil {
-		return ImportResult{}, err
-	}
-	if res.Items == nil {
-		res.Items = []string{}
-	}
-	return res, nil
-}
-
-func sameContent(a, b *Item) bool {
-	ta, tb := append([]string(nil), a.Tiers...), append([]string(nil), b.Tiers...)
-	sort.Strings(ta)
-	sort.Strings(tb)
-	oa, _ := json.Marshal(a.Options)
-	ob, _ := json.Marshal(b.Options)
-	return a.Domain == b.Domain && strings.Join(ta, ",") == strings.Join(tb, ",") && a.Topic == b.Topic &&
-		a.Type == b.Type && a.Stem == b.Stem && string(oa) == string(ob) && a.Rationale == b.Rationale &&
-		a.Source == b.Source
-}
-
 // Count is the number of items with one domain, tier and status.
 type Count struct {
 	Domain Domain `json:"domain"`
@@ -567,65 +470,4 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 	var n int
 	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM items`).Scan(&n)
 	return n == 0, err
-}
-
-// PoolEntry is an active item's newest version, as much as a draw needs.
-type PoolEntry struct {
-	ID      string
-	Version int
-	Domain  Domain
-}
-
-// DrawPool lists every active item drawable for tier, ordered by id, without
-// loading item text: a draw from a 10,000-item bank reads only what it picks.
-func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) {
-	var out []PoolEntry
-	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain FROM item_tiers t
-			JOIN items i ON i.id = t.item_id
-			WHERE t.tier_code = ? AND i.status = 'active' ORDER BY t.item_id`, tier)
-		if err != nil {
-			return fmt.Errorf("draw pool: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e PoolEntry
-			if err := rows.Scan(&e.ID, &e.Version, &e.Domain); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
-	})
-	return out, err
-}
-
-// ItemVersions returns the given versions, keyed by ref, each with the
-// item's current Status (so grading sees an item voided after the exam); a
-// missing ref is ErrVersionNotFound.
-func (s *Store) ItemVersions(ctx context.Context, refs []Ref) (map[Ref]*Item, error) {
-	out := make(map[Ref]*Item, len(refs))
-	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `SELECT `+itemColumns+` FROM items i
-			JOIN item_versions v ON v.item_id = i.id WHERE i.id = ? AND v.version = ?`)
-		if err != nil {
-			return fmt.Errorf("prepare item versions: %w", err)
-		}
-		defer stmt.Close()
-		for _, r := range refs {
-			if _, ok := out[r]; ok {
-				continue
-			}
-			it, err := scanItem(stmt.QueryRowContext(ctx, r.ID, r.Version))
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("item %s version %d: %w", r.ID, r.Version, ErrVersionNotFound)
-			}
-			if err != nil {
-				return err
-			}
-			out[r] = it
-		}
-		return nil
-	})
-	return out, err
 }
