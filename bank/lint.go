@@ -101,6 +101,33 @@ func NewLinter(vendors []string) *Linter {
 	return l
 }
 
+// ActivationCheck returns ErrLintBlocks, with each error finding by field,
+// when the item's lint errors must keep it from becoming active. It fits
+// Store.ActivationCheck.
+func (l *Linter) ActivationCheck(it *Item) error {
+	fields := map[string]string{}
+	for _, f := range l.Item(it) {
+		if f.Severity != SeverityError {
+			continue
+		}
+		key := f.Field
+		if key == "" {
+			key = f.Rule
+		}
+		if prev, ok := fields[key]; ok {
+			fields[key] = prev + " " + f.Message
+		} else {
+			fields[key] = f.Message
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	e := *ErrLintBlocks
+	e.Fields = fields
+	return &e
+}
+
 // HasErrors reports whether any finding blocks activation.
 func HasErrors(fs []Finding) bool {
 	for _, f := range fs {

@@ -169,6 +169,22 @@ func (s *Store) FindItems(ctx context.Context, f Filter) ([]*Item, int, error) {
 	return items, total, err
 }
 
+// AllItems returns the newest version of every item, ordered by id (for
+// export and whole-bank lint).
+func (s *Store) AllItems(ctx context.Context) ([]*Item, error) {
+	var out []*Item
+	for off := 0; ; off += MaxPage {
+		page, total, err := s.FindItems(ctx, Filter{Limit: MaxPage, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(out) >= total || len(page) == 0 {
+			return out, nil
+		}
+	}
+}
+
 func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)

@@ -307,7 +307,7 @@ func (s *Server) handleBankExport(c echo.Context) error {
 	if format == "" {
 		format = "yaml"
 	}
-	items, err := s.allItems(c)
+	items, err := s.bank.AllItems(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -332,20 +332,6 @@ func (s *Server) handleBankExport(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", buf.Bytes())
 }
 
-func (s *Server) allItems(c echo.Context) ([]*bank.Item, error) {
-	var out []*bank.Item
-	for off := 0; ; off += bank.MaxPage {
-		page, total, err := s.bank.FindItems(c.Request().Context(), bank.Filter{Limit: bank.MaxPage, Offset: off})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(out) >= total || len(page) == 0 {
-			return out, nil
-		}
-	}
-}
-
 func (s *Server) handleBankCounts(c echo.Context) error {
 	counts, err := s.bank.Counts(c.Request().Context())
 	if err != nil {
@@ -355,7 +341,7 @@ func (s *Server) handleBankCounts(c echo.Context) error {
 }
 
 func (s *Server) handleBankLint(c echo.Context) error {
-	items, err := s.allItems(c)
+	items, err := s.bank.AllItems(c.Request().Context())
 	if err != nil {
 		return err
 	}

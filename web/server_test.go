@@ -46,12 +46,7 @@ func newTestServerWith(t testing.TB, rateLimits bool) *testServer {
 	accounts := account.NewStore(d, clk)
 	bk := bank.NewStore(d, clk)
 	linter := bank.NewLinter(nil)
-	bk.ActivationCheck = func(it *bank.Item) error {
-		if bank.HasErrors(linter.Item(it)) {
-			return bank.ErrLintBlocks
-		}
-		return nil
-	}
+	bk.ActivationCheck = linter.ActivationCheck
 	ts := &testServer{db: d, clk: clk, bank: bk}
 	// The server listens before the services exist, so the base URL in
 	// tokens can name its real address.
@@ -67,15 +62,7 @@ func newTestServerWith(t testing.TB, rateLimits bool) *testServer {
 	if err := exams.EnsureDefaultTiers(ctx); err != nil {
 		t.Fatal(err)
 	}
-	items, err := defaultbank.Items()
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed := make([]bank.Parsed, len(items))
-	for i, it := range items {
-		parsed[i] = bank.Parsed{Item: it, Line: i + 1}
-	}
-	if _, err := bk.Import(ctx, parsed, bank.ImportOptions{Actor: "test"}); err != nil {
+	if _, err := defaultbank.Load(ctx, bk); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := accounts.EnsureAdmin(ctx, "admin@example.com", "Admin", "admin password here"); err != nil {

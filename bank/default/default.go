@@ -4,6 +4,7 @@
 package defaultbank
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -37,4 +38,17 @@ func Items() ([]bank.Item, error) {
 		}
 	}
 	return out, nil
+}
+
+// Load imports the shipped items into s (one transaction, like any import).
+func Load(ctx context.Context, s *bank.Store) (bank.ImportResult, error) {
+	items, err := Items()
+	if err != nil {
+		return bank.ImportResult{}, err
+	}
+	parsed := make([]bank.Parsed, len(items))
+	for i, it := range items {
+		parsed[i] = bank.Parsed{Item: it, Line: i + 1}
+	}
+	return s.Import(ctx, parsed, bank.ImportOptions{Actor: "mopscert"})
 }

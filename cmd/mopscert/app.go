@@ -70,39 +70,13 @@ func (m *Main) open(ctx context.Context) error {
 	m.accounts = account.NewStore(d, m.Clock)
 	m.bank = bank.NewStore(d, m.Clock)
 	m.linter = bank.NewLinter(nil)
-	m.bank.ActivationCheck = activationCheck(m.linter)
+	m.bank.ActivationCheck = m.linter.ActivationCheck
 	m.certs, err = cert.New(ctx, d, m.Clock, m.Config.BaseURL)
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
 	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace})
 	return nil
-}
-
-// activationCheck lets lint errors block activation, naming each finding.
-func activationCheck(l *bank.Linter) func(*bank.Item) error {
-	return func(it *bank.Item) error {
-		fields := map[string]string{}
-		for _, f := range l.Item(it) {
-			if f.Severity == bank.SeverityError {
-				key := f.Field
-				if key == "" {
-					key = f.Rule
-				}
-				if prev, ok := fields[key]; ok {
-					fields[key] = prev + " " + f.Message
-				} else {
-					fields[key] = f.Message
-				}
-			}
-		}
-		if len(fields) == 0 {
-			return nil
-		}
-		e := *bank.ErrLintBlocks
-		e.Fields = fields
-		return &e
-	}
 }
 
 // Run opens everything, seeds a new database and starts serving. It returns
@@ -172,15 +146,7 @@ func (m *Main) seed(ctx context.Context) error {
 	if err != nil || !empty {
 		return err
 	}
-	items, err := defaultbank.Items()
-	if err != nil {
-		return err
-	}
-	parsed := make([]bank.Parsed, len(items))
-	for i, it := range items {
-		parsed[i] = bank.Parsed{Item: it, Line: i + 1}
-	}
-	res, err := m.bank.Import(ctx, parsed, bank.ImportOptions{Actor: "mopscert"})
+	res, err := defaultbank.Load(ctx, m.bank)
 	if err != nil {
 		return fmt.Errorf("load the default bank: %w", err)
 	}

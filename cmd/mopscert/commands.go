@@ -250,7 +250,7 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 }
 
 func bankExport(ctx context.Context, m *Main, format, out string, stdout io.Writer) error {
-	items, err := allItems(ctx, m.bank)
+	items, err := m.bank.AllItems(ctx)
 	if err != nil {
 		return err
 	}
@@ -276,23 +276,8 @@ func bankExport(ctx context.Context, m *Main, format, out string, stdout io.Writ
 	return usageError{fmt.Sprintf("format %q: export writes yaml or gift", format)}
 }
 
-// allItems pages through the whole bank.
-func allItems(ctx context.Context, s *bank.Store) ([]*bank.Item, error) {
-	var out []*bank.Item
-	for off := 0; ; off += bank.MaxPage {
-		page, total, err := s.FindItems(ctx, bank.Filter{Limit: bank.MaxPage, Offset: off})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(out) >= total || len(page) == 0 {
-			return out, nil
-		}
-	}
-}
-
 func bankLint(ctx context.Context, m *Main, stdout io.Writer) error {
-	items, err := allItems(ctx, m.bank)
+	items, err := m.bank.AllItems(ctx)
 	if err != nil {
 		return err
 	}
