@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/mopscert/mopscert/account"
-	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	defaultbank "github.com/mopscert/mopscert/bank/default"
 	"github.com/mopscert/mopscert/clock"
@@ -193,7 +192,6 @@ func (m *Main) close() error {
 	return nil
 }
 
-var _ = apperr.Internal
 
 // startPprof serves Go's profiler on a separate address (loopback only),
 // for measuring the server under load. Off unless MOPSCERT_PPROF_ADDR is set.
