@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mopscert/mopscert/apperr"
@@ -121,4 +122,31 @@ func (s *Service) AdminAttempt(ctx context.Context, id string) (*Attempt, *Resul
 		}
 	}
 	return a, res, nil
+}
+
+// Accommodation is extra time granted to a candidate.
+type Accommodation struct {
+	UserID     string    `json:"user_id"`
+	Multiplier float64   `json:"multiplier"`
+	Note       string    `json:"note"`
+	GrantedBy  string    `json:"granted_by"`
+	GrantedAt  time.Time `json:"granted_at"`
+}
+
+// Accommodations returns every grant of extra time, by user id.
+func (s *Service) Accommodations(ctx context.Context) (map[string]Accommodation, error) {
+	rows, err := s.db.R.QueryContext(ctx, `SELECT user_id, multiplier, note, granted_by, granted_at FROM accommodations`)
+	if err != nil {
+		return nil, fmt.Errorf("read accommodations: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Accommodation{}
+	for rows.Next() {
+		var a Accommodation
+		if err := rows.Scan(&a.UserID, &a.Multiplier, &a.Note, &a.GrantedBy, &a.GrantedAt); err != nil {
+			return nil, err
+		}
+		out[a.UserID] = a
+	}
+	return out, rows.Err()
 }

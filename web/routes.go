@@ -54,6 +54,8 @@ func (s *Server) routes() {
 	admin.POST("/import", s.pageImportPost)
 	admin.GET("/tiers", s.pageTiers)
 	admin.POST("/tiers/:code", s.pageTierPost)
+	admin.GET("/candidates", s.pageCandidates)
+	admin.POST("/candidates/:id/accommodation", s.pageAccommodation)
 	admin.GET("/certificates", s.pageCertificates)
 	admin.POST("/certificates/:id/revoke", s.pageRevoke)
 	admin.POST("/keys/rotate", s.pageRotate)

@@ -571,3 +571,33 @@ func TestRetakeTooSoonSaysWhen(t *testing.T) {
 		t.Fatalf("retake after the wait: %d %s", r.status, r.body)
 	}
 }
+
+func TestExtraTimeFromCandidatesPage(t *testing.T) {
+	ts := newTestServer(t)
+	tok := ts.candidate(t, "needs.time@example.com")
+	page := ts.call(t, "GET", "/admin/candidates?q=needs.time", ts.admin, nil)
+	if page.status != 200 || !bytes.Contains(page.body, []byte("needs.time@example.com")) {
+		t.Fatalf("candidates page: %d", page.status)
+	}
+	var me struct{ ID string }
+	ts.call(t, "GET", "/api/v1/me", tok, nil).decode(t, &me)
+	req, _ := http.NewRequest("POST", ts.URL+"/admin/candidates/"+me.ID+"/accommodation", strings.NewReader("multiplier=1.5&note=documented+need"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+ts.admin)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("grant: %d", res.StatusCode)
+	}
+	a := ts.start(t, tok, "foundation")
+	if got, want := a.RemainingSeconds, 45*60*3/2; got != want {
+		t.Fatalf("remaining = %d s, want %d (45 min + 50 %%)", got, want)
+	}
+	if r := ts.call(t, "GET", "/admin/candidates", tok, nil); r.status != 403 {
+		t.Errorf("a candidate opened the candidates page: %d", r.status)
+	}
+}

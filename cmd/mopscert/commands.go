@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/mopscert/mopscert/account"
 	"github.com/mopscert/mopscert/bank"
@@ -81,6 +82,11 @@ func cmdAdmin(ctx context.Context, cfg Config, args []string, stdin io.Reader, s
 			return fmt.Errorf("read password: %w", err)
 		}
 		password = strings.TrimRight(line, "\r\n")
+	} else if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		var err error
+		if password, err = askPassword(int(f.Fd()), stderr); err != nil {
+			return err
+		}
 	} else {
 		password, generated = randomPassword(), true
 	}
@@ -98,6 +104,26 @@ func cmdAdmin(ctx context.Context, cfg Config, args []string, stdin io.Reader, s
 		fmt.Fprintf(stdout, "Password: %s\nThis password is shown once.\n", password)
 	}
 	return nil
+}
+
+// askPassword reads a new password twice from a terminal, without echo.
+func askPassword(fd int, prompt io.Writer) (string, error) {
+	fmt.Fprint(prompt, "Password for the new admin (8 to 128 characters): ")
+	p1, err := term.ReadPassword(fd)
+	fmt.Fprintln(prompt)
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	fmt.Fprint(prompt, "Again: ")
+	p2, err := term.ReadPassword(fd)
+	fmt.Fprintln(prompt)
+	if err != nil {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	if string(p1) != string(p2) {
+		return "", usageError{"the two passwords differ"}
+	}
+	return string(p1), nil
 }
 
 func randomPassword() string {

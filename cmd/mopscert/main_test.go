@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -397,4 +398,65 @@ func mustReq(t testing.TB, method, url, body, token string) *http.Request {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	return req
+}
+
+func TestAdminCreateCommand(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "cli.db")
+	env := func(k string) string { return map[string]string{"MOPSCERT_DB": dbPath}[k] }
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"admin", "create", "--email", "ops@example.com", "--name", "Ops Lead", "--password-stdin"},
+		strings.NewReader("a long admin passphrase\n"), &out, &errOut, env)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	// Generated when no password is given (stdin is not a terminal here).
+	out.Reset()
+	if code := run(context.Background(), []string{"admin", "create", "--email", "ops2@example.com", "--name", "Ops Two"},
+		strings.NewReader(""), &out, &errOut, env); code != 0 || !strings.Contains(out.String(), "Password: ") {
+		t.Fatalf("exit %d, output %q", code, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"migrate", "status"}, nil, &out, &errOut, env); code != 0 || !strings.Contains(out.String(), "applied") {
+		t.Fatalf("migrate status: exit %d, %q", code, out.String())
+	}
+	m := startMain(t, dbPath, nil)
+	c := newClient(t, m.URL())
+	mustStatus(t, c.login("ops@example.com", "a long admin passphrase"), 200)
+	var me struct{ Role string }
+	c.do("GET", "/api/v1/me", nil, nil).json(t, &me)
+	if me.Role != "admin" {
+		t.Fatalf("role = %q", me.Role)
+	}
+}
+
+func TestBankCommands(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "bank.db")
+	env := func(k string) string { return map[string]string{"MOPSCERT_DB": dbPath}[k] }
+	m := startMain(t, dbPath, nil) // seeds the default bank
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cli := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, strings.NewReader(""), &out, &errOut, env)
+		return code, out.String(), errOut.String()
+	}
+	if code, out, _ := cli("bank", "lint"); code != 0 || !strings.Contains(out, "0 errors") {
+		t.Fatalf("bank lint: exit %d\n%s", code, out)
+	}
+	export := filepath.Join(dir, "bank.yaml")
+	if code, _, errOut := cli("bank", "export", "--out", export); code != 0 {
+		t.Fatalf("bank export: exit %d %s", code, errOut)
+	}
+	if code, out, errOut := cli("bank", "import", export, "--dry-run"); code != 0 || !strings.Contains(out, "would import 0 items") {
+		t.Fatalf("re-import of the export: exit %d %q %q", code, out, errOut)
+	}
+	bad := filepath.Join(dir, "bad.gift")
+	if err := os.WriteFile(bad, []byte("::a:: Fine? {=yes ~no}\n\n::b:: Broken? {=yes ~no\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := cli("bank", "import", bad); code != 1 || !strings.Contains(errOut, "line 3") {
+		t.Fatalf("bad GIFT: exit %d, stderr %q", code, errOut)
+	}
 }
