@@ -192,7 +192,6 @@ func (m *Main) close() error {
 	return nil
 }
 
-
 // startPprof serves Go's profiler on a separate address (loopback only),
 // for measuring the server under load. Off unless MOPSCERT_PPROF_ADDR is set.
 func (m *Main) startPprof(addr string) {
