@@ -325,3 +325,27 @@ func bankLint(ctx context.Context, m *Main, stdout io.Writer) error {
 	}
 	return nil
 }
+
+func cmdBackup(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	var file string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		file, args = args[0], args[1:]
+	}
+	_, fs := dbFlag("mopscert backup", &cfg, stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if file == "" {
+		return usageError{"use: mopscert backup FILE"}
+	}
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, file); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s\n", cfg.DB, file)
+	return nil
+}

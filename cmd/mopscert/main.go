@@ -27,6 +27,7 @@ Usage:
   mopscert bank export [--format yaml|gift] [--out FILE]
   mopscert bank lint                    exit 1 when an item has lint errors
   mopscert keys rotate                  make a new certificate signing key
+  mopscert backup FILE                  write a consistent copy of the database (safe while serving)
   mopscert version
 
 Every command reads MOPSCERT_DB (default mopscert.db); "mopscert serve -h" lists the server's flags.
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdBank(ctx, cfg, args, stdout, stderr)
 	case "keys":
 		err = cmdKeys(ctx, cfg, args, stdout)
+	case "backup":
+		err = cmdBackup(ctx, cfg, args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "mopscert", version)
 	case "help", "-h", "--help":

@@ -459,4 +459,17 @@ func TestBankCommands(t *testing.T) {
 	if code, _, errOut := cli("bank", "import", bad); code != 1 || !strings.Contains(errOut, "line 3") {
 		t.Fatalf("bad GIFT: exit %d, stderr %q", code, errOut)
 	}
+
+	// A backup is a working database with the same bank.
+	backup := filepath.Join(dir, "copy.db")
+	if code, _, errOut := cli("backup", backup); code != 0 {
+		t.Fatalf("backup: exit %d %s", code, errOut)
+	}
+	if code, _, _ := cli("backup", backup); code != 1 {
+		t.Error("a backup overwrote an existing file")
+	}
+	restored := startMain(t, backup, nil)
+	if got := countItems(t, restored); got < 240 {
+		t.Errorf("the backup holds %d items", got)
+	}
 }
