@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -601,3 +602,30 @@ func TestExtraTimeFromCandidatesPage(t *testing.T) {
 		t.Errorf("a candidate opened the candidates page: %d", r.status)
 	}
 }
+
+func TestVerifyPageSaysForged(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.pass(t, ts.candidate(t, "forge@example.com"))
+	parts := strings.Split(c.Token, ".")
+	// Change the name in the payload and keep the signature: a forgery.
+	claims := strings.Replace(decodeSegment(t, parts[1]), `"name":"Cand forge@example.com"`, `"name":"Someone Else"`, 1)
+	forged := parts[0] + "." + encodeSegment(claims) + "." + parts[2]
+	r := ts.call(t, "GET", "/verify/"+forged, "", nil)
+	body := string(r.body)
+	if r.status != 200 || !strings.Contains(body, "Not valid") || !strings.Contains(body, "altered or forged") {
+		t.Fatalf("forged token page: %d\n%s", r.status, body)
+	}
+	if strings.Contains(body, "Someone Else") || strings.Contains(body, "Cand forge") {
+		t.Error("the page for a forged token shows a holder name")
+	}
+}
+
+func decodeSegment(t *testing.T, s string) string {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func encodeSegment(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

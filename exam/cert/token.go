@@ -149,7 +149,7 @@ func invalidReason(err error) string {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return "The token is malformed."
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
-		return "The token's signature is not valid."
+		return "The signature does not match: this certificate link was altered or forged."
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
 		return "The token was issued by someone else."
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
