@@ -204,7 +204,7 @@ func deadlineFor(start time.Time, limitSeconds int, multiplier float64) time.Tim
 }
 
 // render builds what the candidate sees.
-func render(a *attemptRow, qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, now time.Time) (*Attempt, error) {
+func (s *Service) render(a *attemptRow, qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, now time.Time) (*Attempt, error) {
 	out := &Attempt{
 		ID: a.ID, Tier: a.Tier, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
 		SubmittedAt: a.SubmittedAt, Questions: make([]Question, 0, len(qs)),
@@ -217,15 +217,16 @@ func render(a *attemptRow, qs []questionRow, items map[bank.Ref]*bank.Item, answ
 		if it == nil {
 			return nil, fmt.Errorf("attempt %s: item %s version %d missing", a.ID, q.Ref.ID, q.Ref.Version)
 		}
+		html := s.html.get(q.Ref, it)
 		rq := Question{
 			ID: q.ID, Position: q.Position, Domain: q.Domain, Type: q.Type,
-			Stem: bank.RenderMarkdown(it.Stem), Options: make([]Option, len(q.Order)),
+			Stem: html.stem, Options: make([]Option, len(q.Order)),
 		}
 		for p, idx := range q.Order {
 			if idx < 0 || idx >= len(it.Options) {
 				return nil, fmt.Errorf("attempt %s question %s: option order out of range", a.ID, q.ID)
 			}
-			rq.Options[p] = Option{ID: optionID(p), Text: bank.RenderInline(it.Options[idx].Text)}
+			rq.Options[p] = Option{ID: optionID(p), Text: html.options[idx]}
 		}
 		if ans, ok := answers[q.ID]; ok {
 			rq.Answer = &ans
@@ -267,7 +268,7 @@ func (s *Service) loadAttempt(ctx context.Context, userID, attemptID string) (*A
 	if err != nil {
 		return nil, fmt.Errorf("attempt %s items: %w", attemptID, err)
 	}
-	out, err := render(a, qs, items, answers, s.clock.Now())
+	out, err := s.render(a, qs, items, answers, s.clock.Now())
 	if err == nil && userID == "" {
 		out.UserID = a.UserID // an administrator's view
 	}

@@ -65,6 +65,7 @@ type Service struct {
 	items ItemSource
 	certs Issuer
 	cfg   Config
+	html  *renderCache
 }
 
 // NewService returns a Service. certs may be nil: passes then carry no
@@ -79,7 +80,7 @@ func NewService(d *db.DB, clk clock.Clock, items ItemSource, certs Issuer, cfg C
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{db: d, clock: clk, items: items, certs: certs, cfg: cfg}
+	return &Service{db: d, clock: clk, items: items, certs: certs, cfg: cfg, html: &renderCache{}}
 }
 
 func randomSeed() int64 {

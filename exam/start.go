@@ -83,7 +83,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 	if err != nil {
 		return nil, err
 	}
-	return render(a, qs, items, nil, s.clock.Now())
+	return s.render(a, qs, items, nil, s.clock.Now())
 }
 
 // startTx stores a new attempt and its form. The partial unique index

@@ -1,0 +1,42 @@
+package exam
+
+import (
+	"sync"
+
+	"github.com/mopscert/mopscert/bank"
+)
+
+// Item versions never change, so their sanitized HTML is rendered once and
+// kept: every load of an exam page shows 30 to 40 stems and their options,
+// and Markdown plus sanitizing costs tens of microseconds each.
+const maxRendered = 20_000 // about the size of a large bank; then start afresh
+
+type renderedItem struct {
+	stem    string
+	options []string // in authored order
+}
+
+type renderCache struct {
+	mu sync.Mutex
+	m  map[bank.Ref]renderedItem
+}
+
+func (c *renderCache) get(ref bank.Ref, it *bank.Item) renderedItem {
+	c.mu.Lock()
+	r, ok := c.m[ref]
+	c.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = renderedItem{stem: bank.RenderMarkdown(it.Stem), options: make([]string, len(it.Options))}
+	for i, o := range it.Options {
+		r.options[i] = bank.RenderInline(o.Text)
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxRendered {
+		c.m = make(map[bank.Ref]renderedItem)
+	}
+	c.m[ref] = r
+	c.mu.Unlock()
+	return r
+}
