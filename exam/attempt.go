@@ -91,20 +91,19 @@ type attemptRow struct {
 	Correct, Total, Score        float64
 	Domains                      string // JSON
 	CredentialID                 string
-	Certificate                  string // JSON
 }
 
 const attemptColumns = `id, user_id, tier_code, holder_name, status, seed, started_at, deadline,
 	time_limit_seconds, accommodation, pass_percent, partial_credit, submitted_at, auto_submitted,
 	coalesce(outcome, ''), coalesce(correct, 0), coalesce(total, 0), coalesce(score_percent, 0),
-	coalesce(domains, ''), coalesce(credential_id, ''), coalesce(certificate, '')`
+	coalesce(domains, ''), coalesce(credential_id, '')`
 
 func scanAttempt(r interface{ Scan(...any) error }) (*attemptRow, error) {
 	var a attemptRow
 	var sub sql.NullTime
 	if err := r.Scan(&a.ID, &a.UserID, &a.Tier, &a.HolderName, &a.Status, &a.Seed, &a.StartedAt, &a.Deadline,
 		&a.TimeLimitSeconds, &a.Accommodation, &a.PassPercent, &a.PartialCredit, &sub, &a.AutoSubmitted,
-		&a.Outcome, &a.Correct, &a.Total, &a.Score, &a.Domains, &a.CredentialID, &a.Certificate); err != nil {
+		&a.Outcome, &a.Correct, &a.Total, &a.Score, &a.Domains, &a.CredentialID); err != nil {
 		return nil, err
 	}
 	if sub.Valid {

@@ -41,6 +41,9 @@ type ItemSource interface {
 // its certificate commit together or not at all. *cert.Service satisfies it.
 type Issuer interface {
 	IssueTx(ctx context.Context, tx *sql.Tx, req cert.IssueRequest) (cert.Credential, error)
+	// FindTx reads an issued certificate with its live status; the
+	// credentials table is its only home, the attempt keeps just the id.
+	FindTx(ctx context.Context, tx *sql.Tx, id string) (cert.Credential, error)
 }
 
 // Config tunes a Service. Zero values take the defaults.

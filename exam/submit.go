@@ -155,7 +155,7 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 	if err != nil {
 		return fmt.Errorf("encode domains: %w", err)
 	}
-	var credID, certJSON sql.NullString
+	var credID sql.NullString
 	if g.Outcome == OutcomePassed && s.certs != nil {
 		t, err := findTier(ctx, tx, a.Tier)
 		if err != nil {
@@ -168,46 +168,19 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 		if err != nil {
 			return fmt.Errorf("issue certificate for %s: %w", a.ID, err)
 		}
-		b, err := json.Marshal(toStored(c))
-		if err != nil {
-			return fmt.Errorf("encode certificate: %w", err)
-		}
 		credID = sql.NullString{String: c.ID, Valid: true}
-		certJSON = sql.NullString{String: string(b), Valid: true}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE attempts SET outcome = ?, correct = ?, total = ?, score_percent = ?,
-		domains = ?, credential_id = ?, certificate = ? WHERE id = ?`,
-		g.Outcome, g.Correct, g.Total, g.ScorePercent, string(domains), credID, certJSON, a.ID); err != nil {
+		domains = ?, credential_id = ? WHERE id = ?`,
+		g.Outcome, g.Correct, g.Total, g.ScorePercent, string(domains), credID, a.ID); err != nil {
 		return fmt.Errorf("record grade of %s: %w", a.ID, err)
 	}
 	return nil
 }
 
-// storedCredential is the certificate as kept on the attempt: every field
-// of cert.Credential, including those it keeps out of JSON.
-type storedCredential struct {
-	ID         string    `json:"id"`
-	AttemptID  string    `json:"attempt_id"`
-	UserID     string    `json:"user_id"`
-	HolderName string    `json:"holder_name"`
-	Tier       string    `json:"tier"`
-	TierName   string    `json:"tier_name"`
-	IssuedAt   time.Time `json:"issued_at"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	VerifyURL  string    `json:"verify_url"`
-	Token      string    `json:"token"`
-	Kid        string    `json:"kid"`
-}
-
-func toStored(c cert.Credential) storedCredential {
-	return storedCredential{ID: c.ID, AttemptID: c.AttemptID, UserID: c.UserID, HolderName: c.HolderName,
-		Tier: c.Tier, TierName: c.TierName, IssuedAt: c.IssuedAt, ExpiresAt: c.ExpiresAt,
-		VerifyURL: c.VerifyURL, Token: c.Token, Kid: c.Kid}
-}
-
 // resultTx builds the stored result of a closed attempt. The certificate is
-// the one issued at submit; its status (valid, expired, revoked) is read
-// live from the credentials table, so a revoked certificate shows revoked.
+// read from the credentials table, so its status (valid, expired, revoked)
+// is always the live one.
 func (s *Service) resultTx(ctx context.Context, tx *sql.Tx, a *attemptRow) (*Result, error) {
 	if a.Status == StatusInProgress || a.SubmittedAt == nil {
 		return nil, ErrAttemptOpen
@@ -222,31 +195,14 @@ func (s *Service) resultTx(ctx context.Context, tx *sql.Tx, a *attemptRow) (*Res
 			return nil, fmt.Errorf("attempt %s domains: %w", a.ID, err)
 		}
 	}
-	if a.Certificate == "" {
+	if a.CredentialID == "" || s.certs == nil {
 		return res, nil
 	}
-	var sc storedCredential
-	if err := json.Unmarshal([]byte(a.Certificate), &sc); err != nil {
+	c, err := s.certs.FindTx(ctx, tx, a.CredentialID)
+	if err != nil {
 		return nil, fmt.Errorf("attempt %s certificate: %w", a.ID, err)
 	}
-	c := &cert.Credential{ID: sc.ID, AttemptID: sc.AttemptID, UserID: sc.UserID, HolderName: sc.HolderName,
-		Tier: sc.Tier, TierName: sc.TierName, IssuedAt: sc.IssuedAt, ExpiresAt: sc.ExpiresAt,
-		VerifyURL: sc.VerifyURL, Token: sc.Token, Kid: sc.Kid}
-	var revokedAt sql.NullTime
-	err := tx.QueryRowContext(ctx, `SELECT revoked_at, revoked_reason, expires_at FROM credentials WHERE id = ?`,
-		sc.ID).Scan(&revokedAt, &c.RevokedReason, &c.ExpiresAt)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("certificate %s status: %w", sc.ID, err)
-	}
-	switch {
-	case revokedAt.Valid:
-		c.Status, c.RevokedAt = cert.StatusRevoked, &revokedAt.Time
-	case !s.clock.Now().Before(c.ExpiresAt):
-		c.Status = cert.StatusExpired
-	default:
-		c.Status = cert.StatusValid
-	}
-	res.Certificate = c
+	res.Certificate = &c
 	return res, nil
 }
 

@@ -49,10 +49,9 @@ CREATE TABLE attempts (
     total              REAL,
     score_percent      REAL,
     domains            TEXT, -- JSON [{domain, correct, total, percent}]
-    -- The credential issued on a pass, as IssueTx returned it (JSON); its
-    -- status is read live from credentials when a result is shown.
-    credential_id      TEXT,
-    certificate        TEXT
+    -- The credential issued on a pass; the credentials table (exam/cert)
+    -- holds it, with its live status.
+    credential_id      TEXT
 );
 -- At most one open attempt per candidate, enforced by the database itself.
 CREATE UNIQUE INDEX attempts_one_open ON attempts(user_id) WHERE status = 'in_progress';

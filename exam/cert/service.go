@@ -217,6 +217,17 @@ func (s *Service) Find(ctx context.Context, id string) (Credential, error) {
 	return c, nil
 }
 
+// FindTx reads a certificate inside the caller's transaction, with its live
+// status; the exam side uses it to show the certificate on a result.
+func (s *Service) FindTx(ctx context.Context, tx *sql.Tx, id string) (Credential, error) {
+	c, err := findWhere(ctx, tx, `id = ?`, id)
+	if err != nil {
+		return Credential{}, err
+	}
+	s.fill(&c, s.clk.Now().UTC())
+	return c, nil
+}
+
 // ForUser returns a user's certificates, newest first.
 func (s *Service) ForUser(ctx context.Context, userID string) ([]Credential, error) {
 	var out []Credential
