@@ -491,3 +491,62 @@ func countItems(t *testing.T, m *Main) int {
 	}
 	return n
 }
+
+// TestBrowserOfflineQueue: an answer given while the connection is down is
+// kept in the browser and shown as not yet saved; even when the page is
+// left before the connection returns, opening the exam again sends it.
+func TestBrowserOfflineQueue(t *testing.T) {
+	ctx := browser(t)
+	m := startMain(t, "", nil)
+	registerInBrowser(t, ctx, m.URL(), "Ana Offline", "offline@example.com")
+	id := startExam(t, ctx, "foundation")
+	offline := func(off bool) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			if err := network.Enable().Do(ctx); err != nil {
+				return err
+			}
+			return network.EmulateNetworkConditions(off, 0, -1, -1).Do(ctx)
+		})
+	}
+	do(t, ctx, offline(true),
+		chromedp.Click(`#question-view label.option input`, chromedp.ByQuery),
+		chromedp.Poll(`document.getElementById("save-state").textContent.startsWith("Connection lost")`, nil,
+			chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	var stored string
+	do(t, ctx, chromedp.Evaluate(`localStorage.getItem("mopscert:pending:`+id+`") || ""`, &stored))
+	if !strings.Contains(stored, "choices") {
+		t.Fatalf("the unsent answer is not kept in localStorage: %q", stored)
+	}
+	if n := savedAnswers(t, m, id); n != 0 {
+		t.Fatalf("the server has %d answers while the browser was offline", n)
+	}
+	// Leave the page while still offline (a closed tab, a crash), come back
+	// online and open the exam again: the kept answer is sent.
+	var examURL string
+	do(t, ctx, chromedp.Location(&examURL))
+	do(t, ctx, chromedp.Navigate("about:blank"), offline(false),
+		chromedp.Navigate(examURL), chromedp.WaitVisible(`#q-heading`, chromedp.ByQuery))
+	// The page starts out saying "All answers saved" before it has sent the
+	// queue, so wait on the database itself.
+	for i := 0; savedAnswers(t, m, id) != 1; i++ {
+		if i == 100 {
+			t.Fatal("the kept answer never reached the server after the connection returned")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitSaved(t, ctx)
+	do(t, ctx, chromedp.Evaluate(`localStorage.getItem("mopscert:pending:`+id+`") || ""`, &stored))
+	if stored != "" {
+		t.Errorf("the queue still holds %q after the answer was saved", stored)
+	}
+}
+
+func savedAnswers(t *testing.T, m *Main, attemptID string) int {
+	t.Helper()
+	var n int
+	if err := m.db.R.QueryRow(`SELECT count(*) FROM answers WHERE attempt_id = ?`, attemptID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
