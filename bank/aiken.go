@@ -44,14 +44,7 @@ func ParseAiken(data []byte, opt ParseOptions) ([]Parsed, error) {
 	}
 	var errs lineErrors
 	ds := readAiken(lines, opt, &errs)
-	parsed := finishDrafts(ds, opt, &errs)
-	if len(ds) == 0 && len(errs) == 0 {
-		noQuestions(&errs)
-	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	return parsed, nil
+	return finishFile(ds, 0, opt, &errs)
 }
 
 type aikenQuestion struct {

@@ -322,5 +322,15 @@ func withDefaults(it *Item, opt ParseOptions) {
 	it.Tiers = append([]string(nil), opt.Tiers...)
 }
 
-// noQuestions is the error for a file with nothing in it to import.
-func noQuestions(errs *lineErrors) { errs.add(1, "the file holds no questions") }
+// finishFile ends every parser: finishDrafts, then "no questions" for a
+// file that held none (and skipped none), then the errors or the items.
+func finishFile(ds []*draft, skipped int, opt ParseOptions, errs *lineErrors) ([]Parsed, error) {
+	parsed := finishDrafts(ds, opt, errs)
+	if len(ds) == 0 && skipped == 0 && len(*errs) == 0 {
+		errs.add(1, "the file holds no questions")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return parsed, nil
+}

@@ -65,11 +65,8 @@ func ParseGIFT(data []byte, opt ParseOptions) ([]Parsed, []Skipped, error) {
 	if len(block) > 0 {
 		p.block(block)
 	}
-	parsed := finishDrafts(p.drafts, opt, &p.errs)
-	if len(p.drafts) == 0 && len(p.skipped) == 0 && len(p.errs) == 0 {
-		noQuestions(&p.errs)
-	}
-	if err := p.errs.err(); err != nil {
+	parsed, err := finishFile(p.drafts, len(p.skipped), opt, &p.errs)
+	if err != nil {
 		return nil, nil, err
 	}
 	if p.skipped == nil {

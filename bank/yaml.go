@@ -47,14 +47,7 @@ func ParseYAML(data []byte, opt ParseOptions) ([]Parsed, error) {
 			ds = append(ds, d)
 		}
 	}
-	parsed := finishDrafts(ds, opt, &errs)
-	if len(ds) == 0 && len(errs) == 0 {
-		noQuestions(&errs)
-	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	return parsed, nil
+	return finishFile(ds, 0, opt, &errs)
 }
 
 // yamlItemList parses the file and returns the nodes of its items.
