@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -297,23 +296,26 @@ func itemExists(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
 }
 
 // freeID returns base, or base-2, base-3… whichever is not taken.
+// It reads only the ids that could collide, then picks as an import does.
 func freeID(ctx context.Context, tx *sql.Tx, base string) (string, error) {
-	if len(base) < 2 {
-		base = "item"
+	base = idBase(base)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM items WHERE id = ? OR id LIKE ? ESCAPE '\'`, base, escapeLike(base)+"-%")
+	if err != nil {
+		return "", fmt.Errorf("read item ids: %w", err)
 	}
-	for n := 1; ; n++ {
-		id := base
-		if n > 1 {
-			id = base + "-" + strconv.Itoa(n)
-		}
-		taken, err := itemExists(ctx, tx, id)
-		if err != nil {
+	defer rows.Close()
+	taken := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
 			return "", err
 		}
-		if !taken {
-			return id, nil
-		}
+		taken[id] = true
 	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	return freeIDIn(taken, base), nil
 }
 
 func insertItem(ctx context.Context, tx *sql.Tx, it *Item, now time.Time, actor string) error {

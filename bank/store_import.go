@@ -31,11 +31,17 @@ func itemIDs(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
 	return ids, rows.Err()
 }
 
-// freeIDIn is freeID against a set of ids already read.
-func freeIDIn(taken map[string]bool, base string) string {
-	if len(base) < 2 {
-		base = "item"
+// idBase is what an id is made from when a slug is too short to be one.
+func idBase(slug string) string {
+	if len(slug) < 2 {
+		return "item"
 	}
+	return slug
+}
+
+// freeIDIn returns base, or base-2, base-3… whichever is not in taken.
+func freeIDIn(taken map[string]bool, base string) string {
+	base = idBase(base)
 	id := base
 	for n := 2; taken[id]; n++ {
 		id = base + "-" + strconv.Itoa(n)
