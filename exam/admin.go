@@ -100,26 +100,13 @@ func (s *Service) AdminAttempts(ctx context.Context, f AttemptFilter) ([]Attempt
 
 // AdminAttempt returns any attempt with its result (nil while it runs).
 func (s *Service) AdminAttempt(ctx context.Context, id string) (*Attempt, *Result, error) {
-	if _, err := s.expireIfDue(ctx, "", id); err != nil {
-		return nil, nil, err
+	a, err := s.Attempt(ctx, "", id)
+	if err != nil || a.Status == StatusInProgress {
+		return a, nil, err
 	}
-	a, err := s.loadAttempt(ctx, "", id)
+	res, err := s.Result(ctx, "", id)
 	if err != nil {
 		return nil, nil, err
-	}
-	var res *Result
-	if a.Status != StatusInProgress {
-		err = s.db.View(ctx, func(tx *sql.Tx) error {
-			row, err := findAttempt(ctx, tx, "", id)
-			if err != nil {
-				return err
-			}
-			res, err = s.resultTx(ctx, tx, row)
-			return err
-		})
-		if err != nil {
-			return nil, nil, err
-		}
 	}
 	return a, res, nil
 }

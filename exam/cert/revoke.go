@@ -19,14 +19,10 @@ func (s *Service) Revoke(ctx context.Context, id, reason, actor string) (Credent
 		}
 		canon, _ := ParseID(id) // RevokeTx has checked it
 		var err error
-		c, err = findWhere(ctx, tx, `id = ?`, canon)
+		c, err = s.FindTx(ctx, tx, canon)
 		return err
 	})
-	if err != nil {
-		return Credential{}, err
-	}
-	s.fill(&c, s.clk.Now().UTC())
-	return c, nil
+	return c, err
 }
 
 // RevokeTx revokes a certificate inside the caller's write transaction (a

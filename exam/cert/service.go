@@ -207,14 +207,10 @@ func (s *Service) Find(ctx context.Context, id string) (Credential, error) {
 	}
 	var c Credential
 	err = s.db.View(ctx, func(tx *sql.Tx) error {
-		c, err = findWhere(ctx, tx, `id = ?`, id)
+		c, err = s.FindTx(ctx, tx, id)
 		return err
 	})
-	if err != nil {
-		return Credential{}, err
-	}
-	s.fill(&c, s.clk.Now().UTC())
-	return c, nil
+	return c, err
 }
 
 // FindTx reads a certificate inside the caller's transaction, with its live
