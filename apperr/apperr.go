@@ -106,6 +106,3 @@ func As(err error) (*Error, bool) {
 	}
 	return nil, false
 }
-
-// Is reports whether err matches target by kind and code.
-func Is(err, target error) bool { return errors.Is(err, target) }

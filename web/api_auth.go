@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func (s *Server) login(c echo.Context, email, password string) (string, *account
 	ctx := c.Request().Context()
 	u, err := s.accounts.Authenticate(ctx, email, password)
 	if err != nil {
-		if isErr(err, account.ErrInvalidCredentials) {
+		if errors.Is(err, account.ErrInvalidCredentials) {
 			_ = s.limits.check(s.limits.loginAccount, key) // count the failure
 		}
 		return "", nil, nil, err

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,7 +77,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if code == http.StatusTooManyRequests {
 		if secs := retryAfterSeconds(ae.Extra["retry_after"], s.clock.Now()); secs > 0 {
-			c.Response().Header().Set("Retry-After", itoa(secs))
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 	}
 	if wantsHTML(c) {

@@ -2,7 +2,10 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,9 +47,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		s.log.LogAttrs(req.Context(), logLevel(res.Status), "request",
-			slogStr("method", req.Method), slogStr("route", c.Path()), slogInt("status", res.Status),
-			slogDur("latency", time.Since(start)), slogStr("request_id", res.Header().Get(echo.HeaderXRequestID)),
-			slogStr("ip", c.RealIP()))
+			slog.String("method", req.Method), slog.String("route", c.Path()), slog.Int("status", res.Status),
+			slog.Duration("latency", time.Since(start)), slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)),
+			slog.String("ip", c.RealIP()))
 		return nil
 	}
 }
@@ -113,7 +116,7 @@ func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		u, sess, err := s.accounts.SessionUser(c.Request().Context(), token)
 		if err != nil {
-			if apperr.Is(err, account.ErrUnauthenticated) {
+			if errors.Is(err, account.ErrUnauthenticated) {
 				if viaCookie {
 					s.clearSessionCookie(c)
 					return next(c)
@@ -222,7 +225,7 @@ func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 func requirePageUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentUser(c) == nil {
-			return c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request().URL.RequestURI()))
+			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
 		return next(c)
 	}

@@ -64,7 +64,7 @@ func (s *Server) pageTierPost(c echo.Context) error {
 		_, err = s.exams.UpdateTier(c.Request().Context(), code, u)
 	}
 	if err != nil {
-		ae, ok := asAppErr(err)
+		ae, ok := apperr.As(err)
 		if !ok {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 )
 
@@ -152,7 +153,7 @@ func (s *Server) pageImportPost(c echo.Context) error {
 		Domain: bank.Domain(form["domain"]), MaxItems: maxImportItems}
 	res, err := s.importBank(c, data, format, opt, dryRun)
 	if err != nil {
-		ae, ok := asAppErr(err)
+		ae, ok := apperr.As(err)
 		if !ok {
 			return err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -36,7 +37,7 @@ func (s *Server) pageLoginPost(c echo.Context) error {
 			return err
 		}
 		code := http.StatusUnauthorized
-		if isErr(err, errRateLimited) {
+		if errors.Is(err, errRateLimited) {
 			code = http.StatusTooManyRequests
 		}
 		return s.render(c, code, "login", page{Title: "Sign in", Nav: "login",
@@ -69,7 +70,7 @@ func (s *Server) pageRegisterPost(c echo.Context) error {
 		}
 		if len(fields) == 0 {
 			errs["_"] = msg
-			if isErr(err, account.ErrEmailTaken) {
+			if errors.Is(err, account.ErrEmailTaken) {
 				errs["email"] = msg
 			}
 		}

@@ -2,12 +2,14 @@ package web
 
 import (
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"rsc.io/qr"
 
+	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
 )
@@ -84,7 +86,7 @@ func (s *Server) pageExamStart(c echo.Context) error {
 	u := currentUser(c)
 	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, c.FormValue("tier"))
 	if err != nil {
-		if ae, ok := asAppErr(err); ok && ae.Code == "attempt_in_progress" {
+		if ae, ok := apperr.As(err); ok && ae.Code == "attempt_in_progress" {
 			if id, ok := ae.Extra["attempt_id"].(string); ok {
 				return c.Redirect(http.StatusSeeOther, "/exam/"+id)
 			}
@@ -113,7 +115,7 @@ func (s *Server) pageResult(c echo.Context) error {
 	ctx := c.Request().Context()
 	res, err := s.exams.Result(ctx, userID(c), c.Param("id"))
 	if err != nil {
-		if isErr(err, exam.ErrAttemptOpen) {
+		if errors.Is(err, exam.ErrAttemptOpen) {
 			return c.Redirect(http.StatusSeeOther, "/exam/"+c.Param("id"))
 		}
 		return err

@@ -7,19 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mopscert/mopscert/apperr"
 )
-
-func slogStr(k, v string) slog.Attr               { return slog.String(k, v) }
-func slogInt(k string, v int) slog.Attr           { return slog.Int(k, v) }
-func slogDur(k string, v time.Duration) slog.Attr { return slog.Duration(k, v) }
 
 func logLevel(status int) slog.Level {
 	if status >= 500 {
@@ -27,10 +20,6 @@ func logLevel(status int) slog.Level {
 	}
 	return slog.LevelInfo
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 var (
 	errNotJSON = apperr.New(apperr.BadRequest, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
@@ -79,7 +68,3 @@ func jsonError(err error) error {
 	}
 	return apperr.New(apperr.BadRequest, "invalid_json", "The JSON could not be read.")
 }
-
-func isErr(err, target error) bool { return errors.Is(err, target) }
-
-func asAppErr(err error) (*apperr.Error, bool) { return apperr.As(err) }
