@@ -121,8 +121,8 @@ func TestLintRules(t *testing.T) {
 			it.Options[0].Text = "Score leads on demographic fit and on behavioural engagement, then route the best to sales first"
 			return it
 		}, "options[0].text", SeverityWarning, []string{"longest"}},
-		{"KeyLengthMultiple", RuleLongestKey, func(it *Item) *Item {
-			it = lintMultipleItem()
+		{"KeyLengthMultiple", RuleLongestKey, func(*Item) *Item {
+			it := lintMultipleItem()
 			it.Options[0].Text = "Score leads on demographic fit and on behavioural engagement signals"
 			it.Options[1].Text = "Agree with sales on written definitions for every lead stage"
 			return it
@@ -141,9 +141,9 @@ func TestLintRules(t *testing.T) {
 		{"AbsoluteOnlyInDistractor", RuleAbsoluteDistractor, func(it *Item) *Item { it.Options[2].Text = "Always email the whole database"; return it }, "options[2].text", SeverityWarning, []string{"“always”"}},
 
 		{"StemShort", RuleStemTooShort, func(it *Item) *Item { it.Stem = "Define MQL?"; return it }, "stem", SeverityWarning, []string{"2 words"}},
-		{"StemShortTrueFalseExempt", RuleStemTooShort, func(it *Item) *Item { it = lintTrueFalseItem(); it.Stem = "Scoring matters."; return it }, "", "", nil},
+		{"StemShortTrueFalseExempt", RuleStemTooShort, func(*Item) *Item { it := lintTrueFalseItem(); it.Stem = "Scoring matters."; return it }, "", "", nil},
 		{"StemLong", RuleStemTooLong, func(it *Item) *Item { it.Stem = strings.Repeat("word ", 201) + "now?"; return it }, "stem", SeverityWarning, []string{"202 words"}},
-		{"StemLongTrueFalseExempt", RuleStemTooLong, func(it *Item) *Item { it = lintTrueFalseItem(); it.Stem = strings.Repeat("word ", 201); return it }, "", "", nil},
+		{"StemLongTrueFalseExempt", RuleStemTooLong, func(*Item) *Item { it := lintTrueFalseItem(); it.Stem = strings.Repeat("word ", 201); return it }, "", "", nil},
 
 		{"EchoOK", RuleOptionRepeatsStem, nil, "", "", nil},
 		{"EchoFires", RuleOptionRepeatsStem, func(it *Item) *Item {

@@ -36,7 +36,7 @@ func TestIndependentVerifier(t *testing.T) {
 	}
 
 	verify := func(token string) (map[string]any, error) {
-		jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.EdDSA})
+		jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.EdDSA})
 		if err != nil {
 			return nil, err
 		}
