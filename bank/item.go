@@ -79,6 +79,9 @@ const (
 	Single    Type = "single"
 	Multiple  Type = "multiple"
 	TrueFalse Type = "true_false"
+	Numeric   Type = "numeric"
+	Ordering  Type = "ordering"
+	Matching  Type = "matching"
 )
 
 // Valid reports whether t is a known type.
@@ -89,25 +92,41 @@ type Option struct {
 	Text     string `json:"text" yaml:"text"`
 	Correct  bool   `json:"correct" yaml:"correct"`
 	Feedback string `json:"feedback,omitempty" yaml:"feedback,omitempty"`
+	// Match is the answer paired with this option's prompt (matching items).
+	Match string `json:"match,omitempty" yaml:"match,omitempty"`
+}
+
+// NumericKey is the answer to a numeric item: right when within
+// Value ± Tolerance (inclusive). Unit is display text.
+type NumericKey struct {
+	Value     float64 `json:"value" yaml:"value"`
+	Tolerance float64 `json:"tolerance" yaml:"tolerance"`
+	Unit      string  `json:"unit,omitempty" yaml:"unit,omitempty"`
 }
 
 // Item is one version of a question. Stem, option texts, feedback and
 // rationale are Markdown, stored literally and sanitized when rendered.
 type Item struct {
-	ID        string    `json:"id" yaml:"id"`
-	Version   int       `json:"version" yaml:"-"`
-	Status    Status    `json:"status" yaml:"status"`
-	Domain    Domain    `json:"domain" yaml:"domain"`
-	Tiers     []string  `json:"tiers" yaml:"tiers,flow"`
-	Topic     string    `json:"topic" yaml:"topic"`
-	Type      Type      `json:"type" yaml:"type"`
-	Stem      string    `json:"stem" yaml:"stem"`
-	Options   []Option  `json:"options" yaml:"options"`
-	Rationale string    `json:"rationale" yaml:"rationale"`
-	Source    string    `json:"source" yaml:"source"`
-	Author    string    `json:"author,omitempty" yaml:"author,omitempty"`
-	CreatedAt time.Time `json:"created_at" yaml:"created_at,omitempty"`
-	UpdatedAt time.Time `json:"updated_at" yaml:"updated_at,omitempty"`
+	ID      string   `json:"id" yaml:"id"`
+	Version int      `json:"version" yaml:"-"`
+	Status  Status   `json:"status" yaml:"status"`
+	Domain  Domain   `json:"domain" yaml:"domain"`
+	Tiers   []string `json:"tiers" yaml:"tiers,flow"`
+	Topic   string   `json:"topic" yaml:"topic"`
+	// Competency is a code from the competency framework (competencies.yaml).
+	Competency string `json:"competency,omitempty" yaml:"competency,omitempty"`
+	// Group names an enemy group: a form never holds two items of one group.
+	Group     string      `json:"group,omitempty" yaml:"group,omitempty"`
+	Type      Type        `json:"type" yaml:"type"`
+	Stem      string      `json:"stem" yaml:"stem"`
+	Exhibit   string      `json:"exhibit,omitempty" yaml:"exhibit,omitempty"`
+	Numeric   *NumericKey `json:"numeric,omitempty" yaml:"numeric,omitempty"`
+	Options   []Option    `json:"options" yaml:"options"`
+	Rationale string      `json:"rationale" yaml:"rationale"`
+	Source    string      `json:"source" yaml:"source"`
+	Author    string      `json:"author,omitempty" yaml:"author,omitempty"`
+	CreatedAt time.Time   `json:"created_at" yaml:"created_at,omitempty"`
+	UpdatedAt time.Time   `json:"updated_at" yaml:"updated_at,omitempty"`
 }
 
 // Correct returns the authored indexes of the correct options.
