@@ -74,6 +74,11 @@ const (
 // NewLinter; it is read-only afterwards and safe for concurrent use.
 type Linter struct {
 	vendors map[string][]vendorName // keyed by the first word of the name
+	// Strict makes a missing competency an error on active items (and audit
+	// warnings that are near-certain giveaways stay errors either way). Set
+	// it before use; the shipped bank is checked without it until its
+	// rewrite lands.
+	Strict bool
 }
 
 type vendorName struct {
@@ -170,6 +175,8 @@ func (l *Linter) Item(it *Item) []Finding {
 				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead (for example “marketing automation platform” or “CRM”).", name)
 		}
 	}
+
+	fs = append(fs, competencyFindings(it, l.Strict)...)
 
 	if word, ok := unemphasizedNegative(it.Stem); ok {
 		add(RuleNegativeStem, SeverityWarning, "stem",
