@@ -55,7 +55,7 @@ type TierForm struct {
 
 // AuditOptions configure Audit. Zero values give the defaults.
 type AuditOptions struct {
-	Tiers map[string]TierForm // tiers to score the guesser on; others get item cues only
+	Tiers map[string]TierForm // blueprint and pass mark per tier, for the pass probabilities
 	Only  string              // audit only this tier's items ("" = all)
 	Forms int                 // forms to simulate per tier (default 5000)
 	Seed  uint64              // seed of the simulation (default 1)
@@ -160,11 +160,9 @@ func Audit(items []*Item, opt AuditOptions) *AuditReport {
 		if len(active) == 0 {
 			continue
 		}
-		form, known := opt.Tiers[t]
-		if !known && len(opt.Tiers) > 0 {
-			continue
-		}
-		ta := scoreTier(t, active, form, opt)
+		// A tier without a form (a file's tier the database does not
+		// know) still gets the guesser's score, without pass figures.
+		ta := scoreTier(t, active, opt.Tiers[t], opt)
 		r.Tiers = append(r.Tiers, ta)
 		if ta.GuesserScore > ta.ChanceScore+guesserMarginPoints {
 			r.Findings = append(r.Findings, guesserFinding(ta))
