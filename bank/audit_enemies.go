@@ -148,24 +148,34 @@ func EnemyGroups(items []*Item, threshold float64) []EnemyGroup {
 	}
 
 	// Cosines through the postings: only documents sharing a term meet.
+	// A dense accumulator reused across documents: a map per document
+	// cost most of the audit's time.
+	dot := make([]float64, len(docs))
+	var touched, js []int
 	for i := range docs {
-		dot := map[int]float64{}
+		touched = touched[:0]
 		for w, x := range docs[i].terms {
 			for _, j := range postings[w] {
 				if j > i {
+					if dot[j] == 0 {
+						touched = append(touched, j)
+					}
 					dot[j] += x * docs[j].terms[w]
 				}
 			}
 		}
-		js := make([]int, 0, len(dot))
-		for j, d := range dot {
-			if d >= threshold {
+		js = js[:0]
+		for _, j := range touched {
+			if dot[j] >= threshold {
 				js = append(js, j)
 			}
 		}
 		sort.Ints(js)
 		for _, j := range js {
 			link(i, j, "similar", dot[j])
+		}
+		for _, j := range touched {
+			dot[j] = 0
 		}
 	}
 
