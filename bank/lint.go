@@ -74,6 +74,10 @@ const (
 // NewLinter; it is read-only afterwards and safe for concurrent use.
 type Linter struct {
 	vendors map[string][]vendorName // keyed by the first word of the name
+	// Strict makes a missing competency an error on active items. Set it
+	// before use; the shipped bank is checked without it until its rewrite
+	// lands (see bank/default's MOPSCERT_STRICT_BANK).
+	Strict bool
 }
 
 type vendorName struct {
@@ -169,6 +173,13 @@ func (l *Linter) Item(it *Item) []Finding {
 			add(RuleVendorName, SeverityError, f.key(),
 				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead (for example “marketing automation platform” or “CRM”).", name)
 		}
+	}
+
+	fs = append(fs, competencyFindings(it, l.Strict)...)
+	// The audit's near-certain giveaways block activation like lint errors;
+	// its warnings live in the audit report only.
+	for _, a := range ItemAuditErrors(it) {
+		fs = append(fs, Finding{a.Rule, a.Severity, "options", findingLabel("options") + ": " + a.Message + " (" + a.Evidence + ")"})
 	}
 
 	if word, ok := unemphasizedNegative(it.Stem); ok {

@@ -13,13 +13,14 @@ import (
 // below changes one thing about it.
 func lintItem() *Item {
 	return &Item{
-		ID:     "lead-scoring-basics",
-		Status: Draft,
-		Domain: Concepts,
-		Tiers:  []string{"foundation"},
-		Topic:  "Lead management",
-		Type:   Single,
-		Stem:   "A marketing team wants sales to follow up first on the leads most likely to buy. Which practice helps them do this?",
+		ID:         "lead-scoring-basics",
+		Status:     Draft,
+		Domain:     Concepts,
+		Tiers:      []string{"foundation"},
+		Topic:      "Lead management",
+		Competency: "lifecycle.scoring",
+		Type:       Single,
+		Stem:       "A marketing team wants sales to follow up first on the leads most likely to buy. Which practice helps them do this?",
 		Options: []Option{
 			{Text: "Score leads on fit and engagement", Correct: true, Feedback: "Right: scoring ranks leads."},
 			{Text: "Send each new lead to sales at once"},

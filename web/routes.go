@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	admin.GET("/items/new", s.pageItemEdit)
 	admin.GET("/items/:id", s.pageItemEdit)
 	admin.POST("/items/:id/status", s.pageItemStatus)
+	admin.GET("/audit", s.pageAudit)
 	admin.GET("/import", s.pageImport)
 	admin.POST("/import", s.pageImportPost)
 	admin.GET("/tiers", s.pageTiers)
@@ -60,6 +61,7 @@ func (s *Server) routes() {
 	admin.POST("/certificates/:id/revoke", s.pageRevoke)
 	admin.POST("/keys/rotate", s.pageRotate)
 
+	api.GET("/tiers/:code/syllabus", s.handleSyllabus)
 	s.examRoutes(api)
 	s.certRoutes(api)
 	s.adminRoutes(api.Group("/admin", requireAdmin))

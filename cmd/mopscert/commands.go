@@ -154,9 +154,12 @@ func cmdKeys(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 
 func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"use: mopscert bank import|export|lint"}
+		return usageError{"use: mopscert bank import|export|lint|audit"}
 	}
 	sub, args := args[0], args[1:]
+	if sub == "audit" {
+		return cmdBankAudit(ctx, cfg, args, stdout, stderr)
+	}
 	_, fs := dbFlag("mopscert bank "+sub, &cfg, stderr)
 	format := fs.String("format", "", "yaml, gift or aiken (default: from the file name)")
 	var (

@@ -26,6 +26,7 @@ Usage:
   mopscert bank import FILE [--format yaml|gift|aiken] [--dry-run] [--skip-unsupported] [--tiers a,b] [--domain d]
   mopscert bank export [--format yaml|gift] [--out FILE]
   mopscert bank lint                    exit 1 when an item has lint errors
+  mopscert bank audit [--tier T] [--format text|json] [--file F]   test-wiseness audit; exit 1 on errors
   mopscert keys rotate                  make a new certificate signing key
   mopscert backup FILE                  write a consistent copy of the database (safe while serving)
   mopscert version
