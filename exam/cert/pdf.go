@@ -67,6 +67,10 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 		return fmt.Errorf("render certificate %s: QR code: %w", c.ID, err)
 	}
 	name := norm.NFC.String(c.HolderName)
+	face, err := certFont.subset(productName, name, c.TierName)
+	if err != nil {
+		return fmt.Errorf("render certificate %s: %w", c.ID, err)
+	}
 
 	f := gofpdf.New(gofpdf.OrientationLandscape, gofpdf.UnitMillimeter, "A4", "")
 	f.SetCompression(true)
@@ -82,7 +86,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 	// else is ASCII we wrote, set in the PDF's built-in Helvetica. Parsing
 	// and subsetting a TrueType font is most of a certificate's render
 	// time, so one embedded face instead of two halves it.
-	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(fontBold))
+	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(face))
 	f.SetTitle("Certificate "+c.ID+" — "+name, true)
 	f.SetSubject(productName+": "+c.TierName, true)
 	f.SetAuthor(s.host, true)
