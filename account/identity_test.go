@@ -24,8 +24,8 @@ func TestCanonicalEmail(t *testing.T) {
 		{"ErrZeroWidthJoiner", "admin\u200d@example.com", "", true},
 		{"ErrBOM", "\ufeffadmin@example.com", "", true},
 		{"ErrRTLOverride", "admin\u202e@example.com", "", true},
-		{"ErrMixedLatinCyrillic", "аdmin@example.com", "", true}, // Cyrillic а
-		{"ErrMixedLatinGreek", "admιn@example.com", "", true},    // Greek iota
+		{"ErrMixedLatinCyrillic", "аdmin@example.com", "", true},                 // Cyrillic а
+		{"ErrMixedLatinGreek", "admιn@example.com", "", true},                    // Greek iota
 		{"OKDottedCapitalIFolds", "İnfo@example.com", "info@example.com", false}, // the same account as info@, not a look-alike
 		{"ErrStrayCombiningMark", "i\u0307nfo@example.com", "", true},
 		{"ErrBadDomain", "ana@exa_mple..com", "", true},
