@@ -24,7 +24,8 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 )
 
-// Body limits: small JSON by default; bank imports and PDF uploads get more.
+// Body limits, in MiB (1 << 20): small JSON by default; bank imports and
+// PDF uploads get more.
 const (
 	defaultBodyLimit = 1 << 20
 	importBodyLimit  = 32 << 20
@@ -80,7 +81,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // check parses forms): small by default, more for bank imports and PDFs.
 func bodyLimit() echo.MiddlewareFunc {
 	limiter := func(n int64) echo.MiddlewareFunc {
-		return middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(n>>10, 10) + "K"})
+		// Exact bytes: echo reads "K" and "M" as decimal (1,000), so
+		// "1024K" was 1,024,000 bytes, not the documented MiB.
+		return middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(n, 10) + "B"})
 	}
 	small, imports, pdfs := limiter(defaultBodyLimit), limiter(importBodyLimit), limiter(pdfBodyLimit)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
