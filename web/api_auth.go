@@ -121,7 +121,9 @@ func (s *Server) handleMe(c echo.Context) error {
 func (s *Server) setSessionCookie(c echo.Context, token string, sess *account.Session) {
 	c.SetCookie(&http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
-		SameSite: http.SameSiteLaxMode, Expires: sess.CreatedAt.Add(account.MaxAge),
+		// Max-Age, not Expires: relative to the server's clock, so a client
+		// whose clock is off does not drop or keep the cookie wrongly.
+		SameSite: http.SameSiteLaxMode, MaxAge: max(1, int(sess.CreatedAt.Add(account.MaxAge).Sub(s.clock.Now())/time.Second)),
 	})
 }
 
