@@ -32,7 +32,7 @@ type Config struct {
 	// MaxConnsPerClient bounds open connections per client address (trusted
 	// proxies exempt); 0 is DefaultMaxConnsPerClient, negative is no limit.
 	MaxConnsPerClient int
-	Version        string
+	Version           string
 }
 
 // Server holds the handlers' dependencies. Handlers are its methods.
