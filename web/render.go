@@ -97,7 +97,7 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"list":  func(s ...string) []string { return s },
+	"list":          func(s ...string) []string { return s },
 	"publicReason":  publicReason,
 	"publicReasons": func() []string { return cert.PublicReasons },
 	"plural": func(n int, one, many string) string {

@@ -100,7 +100,7 @@ type Verification struct {
 	Certificate   *PublicCertificate `json:"certificate"`
 	RevokedAt     *time.Time         `json:"revoked_at,omitempty"`
 	RevokedReason string             `json:"revoked_reason,omitempty"` // public reason code, never the note
-	Issuer        string             `json:"issuer,omitempty"` // the base URL that issued it
+	Issuer        string             `json:"issuer,omitempty"`         // the base URL that issued it
 	// Err is set when the check failed on our side (the database), not
 	// because of the token: answer with a server error, not the status.
 	Err error `json:"-"`
