@@ -7,7 +7,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/mopscert/mopscert/apperr"
@@ -56,18 +55,23 @@ type Registration struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
 	Password string `json:"password"`
+
+	emailProblem string // set by Normalize
 }
 
-// Normalize trims the e-mail address and name.
+// Normalize puts the e-mail address and name in their canonical forms (see
+// CanonicalEmail, CanonicalName); Validate refuses what cannot be made safe.
 func (r *Registration) Normalize() {
-	r.Email = strings.TrimSpace(r.Email)
-	r.Name = strings.Join(strings.Fields(r.Name), " ")
+	r.Email, r.emailProblem = CanonicalEmail(r.Email)
+	r.Name = CanonicalName(r.Name)
 }
 
 // Validate returns field errors in plain language.
 func (r *Registration) Validate() error {
 	f := map[string]string{}
-	if msg := checkEmail(r.Email); msg != "" {
+	if msg := identityMessage(r.emailProblem, "email"); msg != "" {
+		f["email"] = msg
+	} else if msg := checkEmail(r.Email); msg != "" {
 		f["email"] = msg
 	}
 	switch n := utf8.RuneCountInString(r.Name); {
@@ -75,8 +79,8 @@ func (r *Registration) Validate() error {
 		f["name"] = "Enter your name as it should appear on your certificate."
 	case n > MaxName:
 		f["name"] = fmt.Sprintf("Keep your name under %d characters.", MaxName)
-	case strings.IndexFunc(r.Name, unicode.IsControl) >= 0:
-		f["name"] = "Your name contains a character that cannot be printed."
+	case hasInvisible(r.Name):
+		f["name"] = identityMessage(idInvisible, "name")
 	}
 	if msg := CheckPassword(r.Password); msg != "" {
 		f["password"] = msg

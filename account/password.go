@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -20,15 +21,29 @@ const (
 	argonThreads = 1
 	argonKeyLen  = 32
 	saltLen      = 16
+	// maxArgonMemory is the most a stored hash may ask for (KiB); room to
+	// raise argonMemory later without trusting any number in the database.
+	maxArgonMemory = 64 * 1024
 )
 
 // HashPassword returns a PHC-style argon2id string.
 func HashPassword(password string) (string, error) {
+	return HashPasswordContext(context.Background(), password)
+}
+
+// HashPasswordContext is HashPassword holding a hashing slot (see
+// withHashSlot): ErrBusy when none frees up in time.
+func HashPasswordContext(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	var key []byte
+	if err := withHashSlot(ctx, func() {
+		key = argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	}); err != nil {
+		return "", err
+	}
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -39,6 +54,12 @@ var errBadHash = errors.New("unrecognised password hash")
 // CheckPasswordHash reports whether password matches the stored hash, in
 // constant time.
 func CheckPasswordHash(hash, password string) (bool, error) {
+	return CheckPasswordHashContext(context.Background(), hash, password)
+}
+
+// CheckPasswordHashContext is CheckPasswordHash holding a hashing slot:
+// ErrBusy when none frees up in time.
+func CheckPasswordHashContext(ctx context.Context, hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -61,7 +82,17 @@ func CheckPasswordHash(hash, password string) (bool, error) {
 	if err != nil {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	// A stored hash with a larger cost than ours would defeat the slot
+	// bound's memory arithmetic; refuse it rather than allocate.
+	if m > maxArgonMemory || t > 10 || p == 0 || len(want) == 0 || len(want) > 64 {
+		return false, errBadHash
+	}
+	var got []byte
+	if err := withHashSlot(ctx, func() {
+		got = argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	}); err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

@@ -64,7 +64,7 @@ func (s *Store) Register(ctx context.Context, r Registration, role Role) (*User,
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(r.Password)
+	hash, err := HashPasswordContext(ctx, r.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -90,17 +90,23 @@ func (s *Store) Register(ctx context.Context, r Registration, role Role) (*User,
 // Authenticate returns the user whose e-mail and password match.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	var hash string
-	row := s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, strings.TrimSpace(email))
+	email, _ = CanonicalEmail(email)
+	row := s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email)
 	var u User
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, _ = CheckPasswordHash(dummyHash, password)
+		if _, err := CheckPasswordHashContext(ctx, dummyHash, password); errors.Is(err, ErrBusy) {
+			return nil, err
+		}
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
-	ok, err := CheckPasswordHash(hash, password)
+	ok, err := CheckPasswordHashContext(ctx, hash, password)
+	if errors.Is(err, ErrBusy) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("check password of %s: %w", u.ID, err)
 	}
@@ -124,6 +130,7 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (*User, error) {
 
 // FindUserByEmail returns a user.
 func (s *Store) FindUserByEmail(ctx context.Context, email string) (*User, error) {
+	email, _ = CanonicalEmail(email)
 	u, err := scanUser(s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound

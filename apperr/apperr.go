@@ -26,6 +26,7 @@ const (
 	Unauthorized             // 401: not signed in / bad credentials
 	TooMany                  // 429: rate limit or retake wait
 	TooLarge                 // 413
+	Unavailable              // 503: busy; try again shortly (Retry-After)
 )
 
 // Line is an error at one line of an uploaded file (counted from 1).

@@ -413,8 +413,12 @@ func (s *Server) handleAdminCertificates(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"certificates": list, "total": total})
 }
 
+// revokeRequest is either the first version's {reason} (kept as the
+// internal note, public reason "other") or {public_reason, note}.
 type revokeRequest struct {
-	Reason string `json:"reason"`
+	Reason       string `json:"reason"`
+	PublicReason string `json:"public_reason"`
+	Note         string `json:"note"`
 }
 
 func (s *Server) handleCertificateRevoke(c echo.Context) error {
@@ -422,7 +426,17 @@ func (s *Server) handleCertificateRevoke(c echo.Context) error {
 	if err := decodeJSON(c, &r); err != nil {
 		return err
 	}
-	cr, err := s.certs.Revoke(c.Request().Context(), c.Param("id"), r.Reason, actor(c))
+	ctx := c.Request().Context()
+	var cr cert.Credential
+	var err error
+	switch {
+	case r.PublicReason == "" && r.Note == "":
+		cr, err = s.certs.Revoke(ctx, c.Param("id"), r.Reason, actor(c))
+	case r.Reason != "":
+		return apperr.Fielded(map[string]string{"reason": "Send either reason, or public_reason with an optional note."})
+	default:
+		cr, err = s.certs.RevokeWith(ctx, c.Param("id"), cert.Revocation{PublicReason: r.PublicReason, Note: r.Note}, actor(c))
+	}
 	if err != nil {
 		return err
 	}

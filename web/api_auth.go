@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -37,25 +36,53 @@ func (s *Server) handleRegister(c echo.Context) error {
 	return c.JSON(http.StatusCreated, u)
 }
 
-// login checks the per-address and per-account limits before the password,
-// so guessing is throttled whichever of the two an attacker varies.
+// deviceCookie marks a browser that has signed in successfully (see
+// signInThrottle); it holds a random secret whose hash is stored.
+const deviceCookie = "mopscert_device"
+
+// login reserves an attempt from the sign-in budgets before the password is
+// hashed (so parallel guesses cannot all slip past a check), then checks
+// it; a success gives the attempt back and marks the browser as a device.
 func (s *Server) login(c echo.Context, email, password string) (string, *account.Session, *account.User, error) {
-	if err := s.limits.check(s.limits.loginIP, c.RealIP()); err != nil {
-		return "", nil, nil, err
-	}
-	key := strings.ToLower(strings.TrimSpace(email))
-	if s.limits.on {
-		if ok, _ := s.limits.loginAccount.peek(key); !ok {
-			return "", nil, nil, errRateLimited.With("retry_after", 60)
-		}
-	}
 	ctx := c.Request().Context()
+	key, _ := account.CanonicalEmail(email)
+	var deviceToken string
+	if ck, err := c.Cookie(deviceCookie); err == nil {
+		deviceToken = ck.Value
+	}
+	done := func(bool, time.Time) {}
+	if s.limits.on {
+		a := signInAttempt{account: key, addr: c.RealIP()}
+		if deviceToken != "" {
+			known, err := s.accounts.DeviceKnown(ctx, deviceToken, key)
+			if err != nil {
+				return "", nil, nil, err
+			}
+			if known {
+				a.device = account.HashToken(deviceToken)
+			}
+		}
+		d, wait, ok := s.limits.signIn.reserve(a, s.clock.Now())
+		if !ok {
+			return "", nil, nil, rateLimited(wait)
+		}
+		done = d
+	}
 	u, err := s.accounts.Authenticate(ctx, email, password)
 	if err != nil {
-		if errors.Is(err, account.ErrInvalidCredentials) {
-			_ = s.limits.check(s.limits.loginAccount, key) // count the failure
-		}
+		// Only a wrong password is a guess; a busy server refunds.
+		done(!errors.Is(err, account.ErrInvalidCredentials), s.clock.Now())
 		return "", nil, nil, err
+	}
+	done(true, s.clock.Now())
+	if known, err := s.accounts.DeviceKnown(ctx, deviceToken, key); err != nil {
+		return "", nil, nil, err
+	} else if !known {
+		tok, err := s.accounts.CreateDevice(ctx, u.ID)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		s.setDeviceCookie(c, tok)
 	}
 	token, sess, err := s.accounts.CreateSession(ctx, u.ID)
 	if err != nil {
@@ -94,7 +121,16 @@ func (s *Server) handleMe(c echo.Context) error {
 func (s *Server) setSessionCookie(c echo.Context, token string, sess *account.Session) {
 	c.SetCookie(&http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
-		SameSite: http.SameSiteLaxMode, Expires: sess.CreatedAt.Add(account.MaxAge),
+		// Max-Age, not Expires: relative to the server's clock, so a client
+		// whose clock is off does not drop or keep the cookie wrongly.
+		SameSite: http.SameSiteLaxMode, MaxAge: max(1, int(sess.CreatedAt.Add(account.MaxAge).Sub(s.clock.Now())/time.Second)),
+	})
+}
+
+func (s *Server) setDeviceCookie(c echo.Context, token string) {
+	c.SetCookie(&http.Cookie{
+		Name: deviceCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(account.DeviceLifetime / time.Second),
 	})
 }
 

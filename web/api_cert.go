@@ -32,6 +32,9 @@ func (s *Server) handleCertificates(c echo.Context) error {
 	if list == nil {
 		list = []cert.Credential{}
 	}
+	for i := range list {
+		list[i].RevokedNote = "" // the admins' note is not the holder's to read
+	}
 	return c.JSON(http.StatusOK, list)
 }
 
@@ -45,6 +48,9 @@ func (s *Server) ownCertificate(c echo.Context) (cert.Credential, error) {
 	u := currentUser(c)
 	if cr.UserID != u.ID && !u.IsAdmin() {
 		return cert.Credential{}, cert.ErrNotFound
+	}
+	if !u.IsAdmin() {
+		cr.RevokedNote = "" // the admins' note is not the holder's to read
 	}
 	return cr, nil
 }

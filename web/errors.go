@@ -23,6 +23,7 @@ var status = map[apperr.Kind]int{
 	apperr.Unauthorized: http.StatusUnauthorized,
 	apperr.TooMany:      http.StatusTooManyRequests,
 	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
 }
 
 // Echo's own errors (routing, body limit, method) by status.
@@ -75,7 +76,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", c.Path(),
 			"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
 	}
-	if code == http.StatusTooManyRequests {
+	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 		if secs := retryAfterSeconds(ae.Extra["retry_after"], s.clock.Now()); secs > 0 {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		}

@@ -24,7 +24,8 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 )
 
-// Body limits: small JSON by default; bank imports and PDF uploads get more.
+// Body limits, in MiB (1 << 20): small JSON by default; bank imports and
+// PDF uploads get more.
 const (
 	defaultBodyLimit = 1 << 20
 	importBodyLimit  = 32 << 20
@@ -62,8 +63,11 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		// Verification links carry the token in the path: never leak it.
-		h.Set("Referrer-Policy", "no-referrer")
+		// Verification links carry the token in the path: never send it to
+		// another site. same-origin (not no-referrer) so that our own form
+		// posts carry a real Origin for checkOrigin; under no-referrer
+		// browsers send "Origin: null".
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 		if s.secure {
@@ -80,7 +84,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // check parses forms): small by default, more for bank imports and PDFs.
 func bodyLimit() echo.MiddlewareFunc {
 	limiter := func(n int64) echo.MiddlewareFunc {
-		return middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(n>>10, 10) + "K"})
+		// Exact bytes: echo reads "K" and "M" as decimal (1,000), so
+		// "1024K" was 1,024,000 bytes, not the documented MiB.
+		return middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.FormatInt(n, 10) + "B"})
 	}
 	small, imports, pdfs := limiter(defaultBodyLimit), limiter(importBodyLimit), limiter(pdfBodyLimit)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -165,6 +171,9 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if via, _ := c.Get(ctxViaCookie).(bool); via {
+			if err := s.checkOrigin(c); err != nil {
+				return err
+			}
 			sess := currentSession(c)
 			got := c.Request().Header.Get(csrfHeader)
 			if got == "" && isForm(c) {
@@ -178,6 +187,48 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+var errOrigin = apperr.New(apperr.Forbidden, "origin_mismatch", "This request did not come from this site's pages.")
+
+// checkOrigin is defence in depth behind the CSRF token: a browser's unsafe
+// request must come from this origin (the base URL's, or the host the
+// request was sent to). Origin decides when present; without it a Referer
+// must match; with neither (old browsers, scripts holding a cookie) the
+// CSRF token alone decides. Bearer-token calls never get here.
+func (s *Server) checkOrigin(c echo.Context) error {
+	req := c.Request()
+	from := req.Header.Get("Origin")
+	if from == "" {
+		ref := req.Header.Get("Referer")
+		if ref == "" {
+			return nil
+		}
+		u, err := url.Parse(ref)
+		if err != nil || u.Host == "" {
+			return errOrigin
+		}
+		from = u.Scheme + "://" + u.Host
+	}
+	if s.allowedOrigin(from, req) {
+		return nil
+	}
+	return errOrigin
+}
+
+func (s *Server) allowedOrigin(origin string, req *http.Request) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || u.Path != "" && u.Path != "/" {
+		return false // includes "null"
+	}
+	if base, err := url.Parse(s.cfg.BaseURL); err == nil && strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host) {
+		return true
+	}
+	scheme := "http"
+	if req.TLS != nil || s.secure {
+		scheme = "https"
+	}
+	return strings.EqualFold(u.Scheme, scheme) && strings.EqualFold(u.Host, req.Host)
+}
+
 func isForm(c echo.Context) bool {
 	ct := c.Request().Header.Get(echo.HeaderContentType)
 	return strings.HasPrefix(ct, echo.MIMEApplicationForm) || strings.HasPrefix(ct, echo.MIMEMultipartForm)
@@ -188,6 +239,9 @@ func isForm(c echo.Context) bool {
 func (s *Server) anonCSRF(c echo.Context) error {
 	if via, _ := c.Get(ctxViaCookie).(bool); via {
 		return nil // already checked against the session by csrf
+	}
+	if err := s.checkOrigin(c); err != nil {
+		return err
 	}
 	ck, err := c.Cookie(csrfCookie)
 	got := c.FormValue(csrfField)

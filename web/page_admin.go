@@ -99,7 +99,8 @@ func (s *Server) pageCertificates(c echo.Context) error {
 
 func (s *Server) pageRevoke(c echo.Context) error {
 	id := c.Param("id")
-	if _, err := s.certs.Revoke(c.Request().Context(), id, c.FormValue("reason"), actor(c)); err != nil {
+	r := cert.Revocation{PublicReason: c.FormValue("public_reason"), Note: c.FormValue("note")}
+	if _, err := s.certs.RevokeWith(c.Request().Context(), id, r, actor(c)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/certificates?revoked="+url.QueryEscape(id))

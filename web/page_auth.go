@@ -3,24 +3,48 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/mopscert/mopscert/account"
 )
 
-// safeNext keeps post-login redirects on this site: only a local path.
+// safeNext keeps post-login redirects on this site: it returns next only
+// when it is a path on this origin, else "". Browsers drop tabs and
+// newlines from URLs and read a backslash as a slash, so "/\t/evil" and
+// "/\\evil" become "//evil", another host: anything with a control
+// character or backslash is refused outright, then what is left must parse
+// as a path with no scheme, host or user and not start with "//".
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || len(next) > 2000 {
+		return ""
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	return next
+}
+
+// landing is where a user goes after signing in without a next page.
+func landing(u *account.User) string {
+	if u.IsAdmin() {
+		return "/admin"
 	}
 	return "/dashboard"
 }
 
 func (s *Server) pageLogin(c echo.Context) error {
-	if currentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/dashboard")
+	if u := currentUser(c); u != nil {
+		return c.Redirect(http.StatusSeeOther, landing(u))
 	}
 	return s.render(c, http.StatusOK, "login", page{Title: "Sign in", Nav: "login", Form: map[string]string{"next": c.QueryParam("next")}})
 }
@@ -30,7 +54,7 @@ func (s *Server) pageLoginPost(c echo.Context) error {
 		return err
 	}
 	email, next := c.FormValue("email"), c.FormValue("next")
-	_, _, _, err := s.login(c, email, c.FormValue("password"))
+	_, _, u, err := s.login(c, email, c.FormValue("password"))
 	if err != nil {
 		_, msg := fieldErrors(err)
 		if msg == "" {
@@ -43,7 +67,10 @@ func (s *Server) pageLoginPost(c echo.Context) error {
 		return s.render(c, code, "login", page{Title: "Sign in", Nav: "login",
 			Form: map[string]string{"email": email, "next": next}, Errors: map[string]string{"_": msg}})
 	}
-	return c.Redirect(http.StatusSeeOther, safeNext(next))
+	if to := safeNext(next); to != "" {
+		return c.Redirect(http.StatusSeeOther, to)
+	}
+	return c.Redirect(http.StatusSeeOther, landing(u))
 }
 
 func (s *Server) pageRegister(c echo.Context) error {

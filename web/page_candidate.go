@@ -125,14 +125,30 @@ func (s *Server) pageResult(c echo.Context) error {
 		return err
 	}
 	data := map[string]any{"Result": res, "Tier": t}
-	if res.Certificate != nil {
-		if code, err := qr.Encode(res.Certificate.VerifyURL, qr.M); err == nil {
-			code.Scale = 4
-			// template.URL: html/template would otherwise refuse a data: URL
-			// in src; this one is our own PNG.
-			data["QR"] = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())) //nolint:gosec
-
+	if res.Certificate != nil && res.Certificate.Status != cert.StatusRevoked {
+		if src, px, ok := qrDataURL(s.cfg.BaseURL + "/verify?id=" + res.Certificate.ID); ok {
+			data["QR"], data["QRSize"] = src, px
 		}
 	}
 	return s.render(c, http.StatusOK, "result", page{Title: "Your result", Nav: "dashboard", Data: data})
+}
+
+// qrModulePx is how many screen pixels each QR module gets. Phone cameras
+// need about 3 or more at 1× pixel density; the page shows the PNG at its
+// own size (never scaled down by CSS), quiet zone included.
+const qrModulePx = 5
+
+// qrDataURL renders text as a QR code PNG data URL and its width in pixels.
+// The on-screen code holds the short id link (a few dozen characters, so
+// few, large modules) rather than the token link of the PDF (hundreds of
+// characters, a dense code): scanning it opens the live verification.
+func qrDataURL(text string) (template.URL, int, bool) {
+	code, err := qr.Encode(text, qr.M)
+	if err != nil {
+		return "", 0, false
+	}
+	code.Scale = qrModulePx
+	// template.URL: html/template would otherwise refuse a data: URL in
+	// src; this one is our own PNG.
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG())), (code.Size + 8) * qrModulePx, true //nolint:gosec
 }

@@ -18,11 +18,26 @@ var verdicts = map[string]string{
 	cert.StatusInvalid: "Not valid",
 }
 
+// maxEcho is the longest input the page puts back in its field. An id is
+// 19 characters and a link to a token under 1,000; anything longer is not
+// worth showing again, and echoing whatever an attacker puts in a link
+// would make the page a reflector.
+const maxEcho = 1000
+
+// echoInput is what the field shows after a check: the input when it is of
+// a sensible size, else nothing.
+func echoInput(in string) string {
+	if len(in) > maxEcho {
+		return ""
+	}
+	return in
+}
+
 func (s *Server) verifyPage(c echo.Context, status int, v *cert.Verification, input string) error {
 	if v != nil && v.Err != nil {
 		return v.Err
 	}
-	data := map[string]any{"Input": input}
+	data := map[string]any{"Input": echoInput(input)}
 	if v != nil {
 		data["V"] = v
 		data["Verdict"] = verdicts[v.Status]
@@ -65,11 +80,14 @@ func (s *Server) pageVerifyPost(c echo.Context) error {
 			return err
 		}
 		v := s.certs.VerifyPDF(ctx, pdf)
-		return s.verifyPage(c, http.StatusOK, &v, fh.Filename)
+		// The field is for a link or id: a file name there would be checked
+		// as an id when the employer presses Check again.
+		return s.verifyPage(c, http.StatusOK, &v, "")
 	}
 	in := strings.TrimSpace(c.FormValue("q"))
 	if in == "" {
 		return s.render(c, http.StatusUnprocessableEntity, "verify", page{Title: "Verify a certificate", Nav: "verify",
+			Data:   map[string]any{"Input": ""},
 			Errors: map[string]string{"q": "Paste the verification link, type the certificate id, or choose the PDF."}})
 	}
 	var v cert.Verification

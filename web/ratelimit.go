@@ -5,94 +5,115 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/clock"
 )
 
-// limiter is a set of token buckets keyed by client IP or account, pruned
-// when idle so a flood of distinct keys cannot grow memory without bound.
+// limiter is a set of token buckets keyed by client address, account or
+// device, pruned when idle so a flood of distinct keys cannot grow memory
+// without bound. Time comes from the server's clock so tests can move it.
 type limiter struct {
 	mu      sync.Mutex
-	every   rate.Limit
-	burst   int
+	per     time.Duration // one token back every per
+	burst   float64
 	buckets map[string]*bucket
 }
 
 type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
+	tokens float64
+	at     time.Time // when tokens was last brought up to date
 }
 
 const maxBuckets = 100_000
 
 func newLimiter(per time.Duration, burst int) *limiter {
-	return &limiter{every: rate.Every(per), burst: burst, buckets: map[string]*bucket{}}
+	return &limiter{per: per, burst: float64(burst), buckets: map[string]*bucket{}}
 }
 
-// allow takes a token for key, or says how long until one is free.
-func (l *limiter) allow(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := time.Now()
+// refill brings b up to date at now and returns it (nil: a full bucket).
+func (l *limiter) refillLocked(key string, now time.Time) *bucket {
 	b := l.buckets[key]
 	if b == nil {
+		return nil
+	}
+	if el := now.Sub(b.at); el > 0 {
+		b.tokens = math.Min(l.burst, b.tokens+float64(el)/float64(l.per))
+		b.at = now
+	}
+	return b
+}
+
+// take reserves one token for key, or says how long until one is free.
+// Taking before the work it guards (not counting after it) is what keeps
+// parallel requests from all passing a check that none has charged yet.
+func (l *limiter) take(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refillLocked(key, now)
+	if b == nil {
 		if len(l.buckets) >= maxBuckets {
-			l.pruneLocked(now, 0)
+			l.pruneLocked(now)
 		}
-		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		b = &bucket{tokens: l.burst, at: now}
 		l.buckets[key] = b
 	}
-	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
+	if b.tokens < 1 {
+		return false, time.Duration((1 - b.tokens) * float64(l.per))
 	}
+	b.tokens--
 	return true, 0
 }
 
-// pruneLocked drops buckets idle for longer than they need to refill.
-func (l *limiter) pruneLocked(now time.Time, keep time.Duration) {
-	full := time.Duration(float64(l.burst) / float64(l.every) * float64(time.Second))
-	if keep < full {
-		keep = full
+// refund gives back a token taken for an attempt that turned out not to
+// count (a successful sign-in is not a guess).
+func (l *limiter) refund(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.refillLocked(key, now); b != nil {
+		b.tokens = math.Min(l.burst, b.tokens+1)
 	}
-	for k, b := range l.buckets {
-		if now.Sub(b.seen) > keep {
+}
+
+// pruneLocked drops buckets that have refilled completely: a full bucket is
+// the same as no bucket.
+func (l *limiter) pruneLocked(now time.Time) {
+	for k := range l.buckets {
+		if b := l.refillLocked(k, now); b.tokens >= l.burst {
 			delete(l.buckets, k)
 		}
 	}
 }
 
-// limiters are the server's rate limits. Off (nil buckets) when disabled.
+// limiters are the server's rate limits. Off when disabled.
 type limiters struct {
-	on           bool
-	loginIP      *limiter // sign-in attempts per client address
-	loginAccount *limiter // sign-in failures per e-mail address
-	register     *limiter
-	verify       *limiter
-	quit         chan struct{}
+	on       bool
+	clock    clock.Clock
+	register *limiter
+	verify   *limiter
+	signIn   signInThrottle
+	quit     chan struct{}
 }
 
-func newLimiters(on bool) *limiters {
+func newLimiters(on bool, clk clock.Clock) *limiters {
+	mem := newMemorySignInThrottle()
 	l := &limiters{
-		on:           on,
-		loginIP:      newLimiter(6*time.Second, 10),
-		loginAccount: newLimiter(time.Minute, 5),
-		register:     newLimiter(10*time.Second, 20),
-		verify:       newLimiter(20*time.Millisecond, 100),
-		quit:         make(chan struct{}),
+		on:       on,
+		clock:    clk,
+		register: newLimiter(10*time.Second, 20),
+		verify:   newLimiter(20*time.Millisecond, 100),
+		signIn:   mem,
+		quit:     make(chan struct{}),
 	}
 	go func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()
 		for {
 			select {
-			case now := <-t.C:
-				for _, x := range []*limiter{l.loginIP, l.loginAccount, l.register, l.verify} {
+			case <-t.C:
+				now := clk.Now()
+				for _, x := range append([]*limiter{l.register, l.verify}, mem.all()...) {
 					x.mu.Lock()
-					x.pruneLocked(now, 10*time.Minute)
+					x.pruneLocked(now)
 					x.mu.Unlock()
 				}
 			case <-l.quit:
@@ -113,28 +134,17 @@ func (l *limiters) stop() {
 
 var errRateLimited = apperr.New(apperr.TooMany, "rate_limited", "Too many attempts. Wait a little and try again.")
 
+func rateLimited(wait time.Duration) error {
+	return errRateLimited.With("retry_after", max(1, int(math.Ceil(wait.Seconds()))))
+}
+
 // check returns a 429 error when key has used up its bucket.
 func (l *limiters) check(x *limiter, key string) error {
 	if !l.on {
 		return nil
 	}
-	if ok, wait := x.allow(key); !ok {
-		secs := int(math.Ceil(wait.Seconds()))
-		return errRateLimited.With("retry_after", secs)
+	if ok, wait := x.take(key, l.clock.Now()); !ok {
+		return rateLimited(wait)
 	}
 	return nil
-}
-
-// peek reports whether key has a token left without taking it.
-func (l *limiter) peek(key string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		return true, 0
-	}
-	if tok := b.lim.TokensAt(time.Now()); tok < 1 {
-		return false, time.Duration((1 - tok) / float64(l.every) * float64(time.Second))
-	}
-	return true, 0
 }

@@ -17,7 +17,25 @@ import (
 
 	"github.com/mopscert/mopscert/account"
 	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/exam/cert"
 )
+
+// publicReasonWords words a public revocation reason code for anyone
+// verifying the certificate.
+var publicReasonWords = map[string]string{
+	cert.ReasonIssuedInError: "issued in error",
+	cert.ReasonMisconduct:    "exam misconduct",
+	cert.ReasonHolderRequest: "at the holder's request",
+	cert.ReasonRegrade:       "the exam was regraded",
+	cert.ReasonOther:         "for another reason",
+}
+
+func publicReason(code string) string {
+	if w, ok := publicReasonWords[code]; ok {
+		return w
+	}
+	return publicReasonWords[cert.ReasonOther]
+}
 
 //go:embed templates/*.html
 var templateFS embed.FS
@@ -80,7 +98,15 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
-	"list":  func(s ...string) []string { return s },
+	"list":          func(s ...string) []string { return s },
+	"publicReason":  publicReason,
+	"publicReasons": func() []string { return cert.PublicReasons },
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
 	"hours": func(secs int) int { return secs / 3600 },
 	"derefTime": func(t *time.Time) time.Time {
 		if t == nil {

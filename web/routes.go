@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.handleHealth)
 	e.GET("/readyz", s.handleReady)
 	e.StaticFS("/static", echo.MustSubFS(staticFS, "static"))
+	// Browsers ask for /favicon.ico whatever the page links.
+	e.GET("/favicon.ico", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 
 	api := e.Group("/api/v1")
 	api.POST("/auth/register", s.handleRegister)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -28,7 +29,10 @@ type Config struct {
 	BaseURL        string   // public URL, e.g. https://cert.example.org
 	RateLimits     bool     // per-client limits on login, registration, verification
 	TrustedProxies []string // CIDRs whose X-Forwarded-For is believed; empty: none
-	Version        string
+	// MaxConnsPerClient bounds open connections per client address (trusted
+	// proxies exempt); 0 is DefaultMaxConnsPerClient, negative is no limit.
+	MaxConnsPerClient int
+	Version           string
 }
 
 // Server holds the handlers' dependencies. Handlers are its methods.
@@ -46,8 +50,9 @@ type Server struct {
 	limits   *limiters
 	secure   bool // base URL is https: Secure cookies and HSTS
 
-	echo *echo.Echo
-	http *http.Server
+	echo    *echo.Echo
+	http    *http.Server
+	proxies []netip.Prefix // parsed TrustedProxies
 }
 
 // Deps are the domain services the server drives.
@@ -77,7 +82,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: cfg, db: d.DB, accounts: d.Accounts, bank: d.Bank, linter: d.Linter, exams: d.Exams, certs: d.Certs,
 		clock: d.Clock, log: d.Log, pages: p, secure: u.Scheme == "https",
-		limits: newLimiters(cfg.RateLimits),
+		limits: newLimiters(cfg.RateLimits, d.Clock),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -97,6 +102,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 				return nil, errors.New("trusted proxy " + c + " is not a CIDR range")
 			}
 			opts = append(opts, echo.TrustIPRange(n))
+			if p, err := netip.ParsePrefix(c); err == nil {
+				s.proxies = append(s.proxies, p.Masked())
+			}
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
@@ -119,7 +127,11 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // Serve accepts connections on l until Shutdown.
 func (s *Server) Serve(l net.Listener) error {
-	err := s.http.Serve(l)
+	max := s.cfg.MaxConnsPerClient
+	if max == 0 {
+		max = DefaultMaxConnsPerClient
+	}
+	err := s.http.Serve(newConnLimitListener(l, max, s.proxies))
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

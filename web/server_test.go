@@ -41,6 +41,13 @@ func newTestServer(t testing.TB) *testServer { return newTestServerWith(t, true)
 // up hundreds of candidates from one address).
 func newTestServerWith(t testing.TB, rateLimits bool) *testServer {
 	t.Helper()
+	return newTestServerConfig(t, func(c *Config) { c.RateLimits = rateLimits })
+}
+
+// newTestServerConfig lets a test edit the web Config (e.g. trust
+// X-Forwarded-For from loopback to play several client addresses).
+func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	d := dbtest.Open(t)
 	clk := clock.NewFake(time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC))
@@ -69,7 +76,9 @@ func newTestServerWith(t testing.TB, rateLimits bool) *testServer {
 	if _, _, err := accounts.EnsureAdmin(ctx, "admin@example.com", "Admin", "admin password here"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{BaseURL: ts.URL, RateLimits: rateLimits}, Deps{DB: d, Accounts: accounts, Bank: bk, Linter: linter,
+	cfg := Config{BaseURL: ts.URL, RateLimits: true}
+	edit(&cfg)
+	srv, err := New(cfg, Deps{DB: d, Accounts: accounts, Bank: bk, Linter: linter,
 		Exams: exams, Certs: certs, Clock: clk, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -87,8 +88,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.seed(ctx); err != nil {
 		return err
 	}
+	// Read here rather than in Config: an operator's knob that needs no
+	// flag (like MOPSCERT_PPROF_ADDR below).
+	maxConns := 0
+	if v := getenv("MOPSCERT_MAX_CONNS_PER_CLIENT"); v != "" {
+		var err error
+		if maxConns, err = strconv.Atoi(v); err != nil {
+			return fmt.Errorf("MOPSCERT_MAX_CONNS_PER_CLIENT=%q: want a whole number (-1 for no limit)", v)
+		}
+	}
 	srv, err := web.New(web.Config{
 		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
+		MaxConnsPerClient: maxConns,
 	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger})
 	if err != nil {
 		return err

@@ -383,14 +383,16 @@ func TestBrowserPassVerifyRevoke(t *testing.T) {
 	// …until an admin revokes it.
 	admin := newClient(t, base)
 	mustStatus(t, admin.login(adminEmail, adminPassword), 200)
-	mustStatus(t, admin.do("POST", "/api/v1/admin/certificates/"+certID+"/revoke", map[string]string{"reason": "exam irregularity"}, nil), 200)
+	mustStatus(t, admin.do("POST", "/api/v1/admin/certificates/"+certID+"/revoke",
+		map[string]string{"public_reason": "misconduct", "note": "exam irregularity, ticket 17"}, nil), 200)
 	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`#verdict-h`, chromedp.ByQuery))
 	if got := textOf(t, ctx, "#verdict-h"); got != "Revoked" {
 		t.Fatalf("verdict after revoking = %q", got)
 	}
 	snap(t, ctx, "verify-revoked")
-	if got := textOf(t, ctx, ".verdict"); !strings.Contains(got, "exam irregularity") {
-		t.Errorf("revoked page does not give the reason: %q", got)
+	// The public reason in words; the admins' note stays with them.
+	if got := textOf(t, ctx, ".verdict"); !strings.Contains(got, "exam misconduct") || strings.Contains(got, "ticket 17") {
+		t.Errorf("revoked page does not give the public reason, or shows the note: %q", got)
 	}
 }
 
@@ -423,7 +425,9 @@ func TestBrowserAdminBank(t *testing.T) {
 		chromedp.SendKeys("#email", adminEmail, chromedp.ByQuery),
 		chromedp.SendKeys("#password", adminPassword, chromedp.ByQuery),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.tier-card`, chromedp.ByQuery),
+		// An admin lands on the admin home (the question bank), not the
+		// candidate dashboard.
+		chromedp.WaitVisible(`a[href="/admin/items/new"]`, chromedp.ByQuery),
 		chromedp.Navigate(base+"/admin/items/new"),
 		chromedp.WaitVisible(`#item-form`, chromedp.ByQuery),
 		chromedp.SetValue(`#topic`, "metrics", chromedp.ByQuery),

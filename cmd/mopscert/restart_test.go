@@ -42,13 +42,16 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func startChild(t *testing.T, bin, dbPath, addr string) *child {
+// startChild starts the binary with rate limits off; extraEnv (later
+// entries win) changes that or anything else.
+func startChild(t *testing.T, bin, dbPath, addr string, extraEnv ...string) *child {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(),
 		"MOPSCERT_DB="+dbPath, "MOPSCERT_ADDR="+addr, "MOPSCERT_BASE_URL=http://"+addr,
 		"MOPSCERT_ADMIN_EMAIL="+adminEmail, "MOPSCERT_ADMIN_PASSWORD="+adminPassword,
 		"MOPSCERT_RATE_LIMITS=0", "MOPSCERT_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, extraEnv...)
 	logf, err := os.Create(filepath.Join(t.TempDir(), "child.log"))
 	if err != nil {
 		t.Fatal(err)

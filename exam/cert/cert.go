@@ -51,7 +51,8 @@ type Credential struct {
 	Token         string     `json:"token"`
 	Kid           string     `json:"-"`
 	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
-	RevokedReason string     `json:"revoked_reason,omitempty"`
+	RevokedReason string     `json:"revoked_reason,omitempty"` // public reason code (Reason…)
+	RevokedNote   string     `json:"revoked_note,omitempty"`   // internal: admins only
 	RevokedBy     string     `json:"-"`
 }
 
@@ -98,8 +99,8 @@ type Verification struct {
 	Reason        string             `json:"reason"`
 	Certificate   *PublicCertificate `json:"certificate"`
 	RevokedAt     *time.Time         `json:"revoked_at,omitempty"`
-	RevokedReason string             `json:"revoked_reason,omitempty"`
-	Issuer        string             `json:"issuer,omitempty"` // the base URL that issued it
+	RevokedReason string             `json:"revoked_reason,omitempty"` // public reason code, never the note
+	Issuer        string             `json:"issuer,omitempty"`         // the base URL that issued it
 	// Err is set when the check failed on our side (the database), not
 	// because of the token: answer with a server error, not the status.
 	Err error `json:"-"`

@@ -4,20 +4,50 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mopscert/mopscert/apperr"
 )
 
-// Revoke revokes a certificate and returns it as it now stands.
+// Public revocation reasons: what anyone verifying the certificate is told,
+// as a code the web layer words. The free-text note stays with admins.
+const (
+	ReasonIssuedInError = "issued_in_error"
+	ReasonMisconduct    = "misconduct"
+	ReasonHolderRequest = "holder_request"
+	ReasonRegrade       = "regrade"
+	ReasonOther         = "other"
+)
+
+// PublicReasons lists the public reasons, in the order a form offers them.
+var PublicReasons = []string{ReasonIssuedInError, ReasonMisconduct, ReasonHolderRequest, ReasonRegrade, ReasonOther}
+
+// Revocation is why a certificate is revoked: a public reason code and an
+// internal note for admins.
+type Revocation struct {
+	PublicReason string `json:"public_reason"`
+	Note         string `json:"note"`
+}
+
+// Revoke revokes a certificate with a free-text reason, kept as the
+// internal note under the public reason "other".
 func (s *Service) Revoke(ctx context.Context, id, reason, actor string) (Credential, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Credential{}, apperr.Fielded(map[string]string{"reason": "A reason of at most 500 characters is required."})
+	}
+	return s.RevokeWith(ctx, id, Revocation{PublicReason: ReasonOther, Note: reason}, actor)
+}
+
+// RevokeWith revokes a certificate and returns it as it now stands.
+func (s *Service) RevokeWith(ctx context.Context, id string, r Revocation, actor string) (Credential, error) {
 	var c Credential
 	err := s.db.Update(ctx, func(tx *sql.Tx) error {
-		if err := s.RevokeTx(ctx, tx, id, reason, actor); err != nil {
+		if err := s.RevokeTxWith(ctx, tx, id, r, actor); err != nil {
 			return err
 		}
-		canon, _ := ParseID(id) // RevokeTx has checked it
+		canon, _ := ParseID(id) // RevokeTxWith has checked it
 		var err error
 		c, err = s.FindTx(ctx, tx, canon)
 		return err
@@ -26,21 +56,33 @@ func (s *Service) Revoke(ctx context.Context, id, reason, actor string) (Credent
 }
 
 // RevokeTx revokes a certificate inside the caller's write transaction (a
-// regrade that turns a pass into a fail revokes in the same transaction).
-// The reason is shown to anyone who verifies the certificate.
+// regrade that turns a pass into a fail revokes in the same transaction);
+// reason is the internal note, the public reason "other".
 func (s *Service) RevokeTx(ctx context.Context, tx *sql.Tx, id, reason, actor string) error {
+	return s.RevokeTxWith(ctx, tx, id, Revocation{PublicReason: ReasonOther, Note: reason}, actor)
+}
+
+// RevokeTxWith is RevokeTx with a public reason and a note.
+func (s *Service) RevokeTxWith(ctx context.Context, tx *sql.Tx, id string, r Revocation, actor string) error {
 	id, err := ParseID(id)
 	if err != nil {
 		return ErrNotFound
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return apperr.Fielded(map[string]string{"reason": "A reason of at most 500 characters is required; it is shown to whoever verifies the certificate."})
+	r.Note = strings.TrimSpace(r.Note)
+	f := map[string]string{}
+	if !slices.Contains(PublicReasons, r.PublicReason) {
+		f["public_reason"] = "Choose a public reason: " + strings.Join(PublicReasons, ", ") + "."
+	}
+	if utf8.RuneCountInString(r.Note) > 500 {
+		f["note"] = "Keep the note under 500 characters."
+	}
+	if len(f) > 0 {
+		return apperr.Fielded(f)
 	}
 	res, err := tx.ExecContext(ctx, `
-		UPDATE credentials SET revoked_at = ?, revoked_reason = ?, revoked_by = ?
+		UPDATE credentials SET revoked_at = ?, revoked_public_reason = ?, revoked_reason = ?, revoked_by = ?
 		WHERE id = ? AND revoked_at IS NULL`,
-		s.clk.Now().UTC(), reason, actor, id)
+		s.clk.Now().UTC(), r.PublicReason, r.Note, actor, id)
 	if err != nil {
 		return fmt.Errorf("revoke certificate: %w", err)
 	}

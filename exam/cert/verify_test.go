@@ -274,7 +274,7 @@ func TestVerifyRevoked(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Status != StatusRevoked || got.RevokedAt == nil || !got.RevokedAt.Equal(revokedAt) ||
-		got.RevokedReason != "Exam content was leaked." || got.RevokedBy != "u_admin" {
+		got.RevokedReason != ReasonOther || got.RevokedNote != "Exam content was leaked." || got.RevokedBy != "u_admin" {
 		t.Errorf("Revoke = %+v", got)
 	}
 	for name, v := range map[string]Verification{
@@ -285,7 +285,7 @@ func TestVerifyRevoked(t *testing.T) {
 			if v.Status != StatusRevoked || v.Certificate == nil || v.Certificate.ID != c.ID {
 				t.Fatalf("Verify = %+v, want revoked with the certificate", v)
 			}
-			if v.RevokedReason != "Exam content was leaked." || v.RevokedAt == nil || !v.RevokedAt.Equal(revokedAt) {
+			if v.RevokedReason != ReasonOther || v.RevokedAt == nil || !v.RevokedAt.Equal(revokedAt) {
 				t.Errorf("revocation = %v %q", v.RevokedAt, v.RevokedReason)
 			}
 			if !strings.Contains(v.Reason, "revoked on 3 March 2026") {
