@@ -1,7 +1,9 @@
 package stats
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -21,12 +23,42 @@ func Compute(in Input) Result {
 		r       *Response
 	}
 	byItem := make([][]resp, len(in.Items))
+	counts := make([]int, len(in.Items))
+	for a := range in.Attempts {
+		for _, r := range in.Attempts[a].Responses {
+			if r.Item >= 0 && r.Item < len(in.Items) {
+				counts[r.Item]++
+			}
+		}
+	}
+	for i, c := range counts {
+		byItem[i] = make([]resp, 0, c)
+	}
 	for a := range in.Attempts {
 		for i := range in.Attempts[a].Responses {
 			r := &in.Attempts[a].Responses[i]
 			totals[a] += r.Score
 			if r.Item >= 0 && r.Item < len(in.Items) {
 				byItem[r.Item] = append(byItem[r.Item], resp{a, r})
+			}
+		}
+	}
+
+	// Each item's scores in the order of the takers' total scores (ties
+	// in attempt order), for the upper–lower index: one sort for all items.
+	rank := make([]int, len(in.Attempts))
+	for a := range rank {
+		rank[a] = a
+	}
+	slices.SortStableFunc(rank, func(a, b int) int { return cmp.Compare(totals[a], totals[b]) })
+	ranked := make([][]float64, len(in.Items))
+	for i, c := range counts {
+		ranked[i] = make([]float64, 0, c)
+	}
+	for _, a := range rank {
+		for _, r := range in.Attempts[a].Responses {
+			if r.Item >= 0 && r.Item < len(in.Items) {
+				ranked[r.Item] = append(ranked[r.Item], r.Score)
 			}
 		}
 	}
@@ -75,7 +107,7 @@ func Compute(in Input) Result {
 			if st.ItemRest != nil {
 				st.ItemRestCI = fisher(*st.ItemRest, st.N)
 			}
-			st.Discrimination = ptr(upperLower(score, total))
+			st.Discrimination = ptr(upperLower(ranked[i]))
 			if len(secs) > 0 {
 				st.MedianSeconds = ptr(median(secs))
 			}
@@ -281,22 +313,18 @@ func pearson(x, y []float64) float64 {
 }
 
 // upperLower is Kelley's discrimination index: the mean item score of the
-// top 27 % by total score minus that of the bottom 27 %.
-func upperLower(score, total []float64) float64 {
-	n := len(score)
+// top 27 % by total score minus that of the bottom 27 %. ranked holds the
+// item's scores ordered by the takers' total scores.
+func upperLower(ranked []float64) float64 {
+	n := len(ranked)
 	g := int(math.Round(0.27 * float64(n)))
 	if g < 1 || 2*g > n {
 		return math.NaN()
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return total[idx[a]] < total[idx[b]] })
 	var lo, hi float64
 	for k := 0; k < g; k++ {
-		lo += score[idx[k]]
-		hi += score[idx[n-1-k]]
+		lo += ranked[k]
+		hi += ranked[n-1-k]
 	}
 	return (hi - lo) / float64(g)
 }
