@@ -40,6 +40,7 @@ var funcs = template.FuncMap{
 	"trusted": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
 	"pct":     func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
 	"minutes": func(secs int) int { return (secs + 59) / 60 },
+	"mul100":  func(f float64) float64 { return f * 100 },
 	"add":     func(a, b int) int { return a + b },
 	"title":   func(s string) string { return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ") },
 	"field":   func(m map[string]string, k string) string { return m[k] },
