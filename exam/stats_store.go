@@ -102,12 +102,27 @@ func (s *Service) applyPolicy(ctx context.Context, ts *TierStats) error {
 
 // RunStatsLoop refreshes every tier's statistics every interval until ctx
 // ends, so the policy acts on newly graded attempts even when nobody opens
-// the statistics. A refresh with nothing newly graded costs one indexed
-// count per tier.
+// the statistics. A refresh with nothing newly graded reads one covering
+// index per tier.
 func (s *Service) RunStatsLoop(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = time.Minute
 	}
+	refresh := func() {
+		tiers, err := s.Tiers(ctx, "")
+		if err != nil {
+			if ctx.Err() == nil {
+				s.cfg.Logger.Error("stats refresh", "err", err)
+			}
+			return
+		}
+		for _, tr := range tiers {
+			if _, err := s.TierStats(ctx, tr.Code, time.Time{}); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Error("stats refresh", "tier", tr.Code, "err", err)
+			}
+		}
+	}
+	refresh() // warm the matrices at start: the first page view is then cheap
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -115,16 +130,7 @@ func (s *Service) RunStatsLoop(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			tiers, err := s.Tiers(ctx, "")
-			if err != nil {
-				s.cfg.Logger.Error("stats refresh", "err", err)
-				continue
-			}
-			for _, tr := range tiers {
-				if _, err := s.TierStats(ctx, tr.Code, time.Time{}); err != nil && ctx.Err() == nil {
-					s.cfg.Logger.Error("stats refresh", "tier", tr.Code, "err", err)
-				}
-			}
+			refresh()
 		}
 	}
 }
