@@ -52,6 +52,16 @@ type tierMatrix struct {
 	results map[string]*TierStats
 }
 
+// reset empties the matrix after a failed read, so a half-read state
+// (responses pointing at items not yet described) is never computed on.
+func (m *tierMatrix) reset() {
+	m.rows = map[int64]*loadedAttempt{}
+	m.refs, m.items, m.types = nil, nil, nil
+	m.index = map[bank.Ref]int{}
+	m.results = nil
+	m.version++
+}
+
 type loadedAttempt struct {
 	at  time.Time // submitted_at
 	id  string
@@ -139,7 +149,7 @@ func (s *Service) reconcile(ctx context.Context, tier string, m *tierMatrix) err
 	for len(load) > 0 {
 		n := min(len(load), 500)
 		if err := s.loadAttempts(ctx, m, load[:n]); err != nil {
-			m.rows = map[int64]*loadedAttempt{} // start afresh next time
+			m.reset()
 			return err
 		}
 		load = load[n:]
@@ -150,6 +160,7 @@ func (s *Service) reconcile(ctx context.Context, tier string, m *tierMatrix) err
 	// Item versions are immutable: only the new ones are read.
 	items, err := s.items.ItemVersions(ctx, m.refs[before:])
 	if err != nil {
+		m.reset()
 		return fmt.Errorf("stats of %s: %w", tier, err)
 	}
 	for _, ref := range m.refs[before:] {
