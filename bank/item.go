@@ -52,11 +52,13 @@ func (s Status) Valid() bool {
 
 // transitions is the workflow: an item goes draft → review → active →
 // retired; review can send it back to draft; a retired item can come back;
-// any published item can be voided, and void is final.
+// any published item can be voided, and void is final. An active item can
+// go back to review when its statistics call it into question (the stats
+// policy does so automatically; an admin restores it with review → active).
 var transitions = map[Status][]Status{
 	Draft:   {Review, Void},
 	Review:  {Draft, Active, Void},
-	Active:  {Retired, Void},
+	Active:  {Review, Retired, Void},
 	Retired: {Active, Void},
 	Void:    {},
 }

@@ -222,13 +222,16 @@ type Event struct {
 	ToStatus   Status    `json:"to_status,omitempty"`
 	Actor      string    `json:"actor"`
 	At         time.Time `json:"at"`
+	// Detail is JSON saying why an automatic change happened (empty for
+	// people's changes).
+	Detail string `json:"detail,omitempty"`
 }
 
 // Events returns an item's history, newest first.
 func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 	var out []Event
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT version, action, from_status, to_status, actor, at
+		rows, err := tx.QueryContext(ctx, `SELECT version, action, from_status, to_status, actor, at, detail
 			FROM item_events WHERE item_id = ? ORDER BY id DESC`, id)
 		if err != nil {
 			return fmt.Errorf("item events: %w", err)
@@ -236,7 +239,7 @@ func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var e Event
-			if err := rows.Scan(&e.Version, &e.Action, &e.FromStatus, &e.ToStatus, &e.Actor, &e.At); err != nil {
+			if err := rows.Scan(&e.Version, &e.Action, &e.FromStatus, &e.ToStatus, &e.Actor, &e.At, &e.Detail); err != nil {
 				return err
 			}
 			out = append(out, e)

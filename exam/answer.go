@@ -91,11 +91,11 @@ func (s *Service) saveTx(ctx context.Context, tx *sql.Tx, userID, attemptID, que
 		return deadline, nil
 	}
 	js, _ := json.Marshal(choices)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO answers (attempt_id, question_id, choices, flagged, saved_at)
-		VALUES (?, ?, ?, ?, ?)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO answers (attempt_id, question_id, choices, flagged, saved_at, authored, first_saved_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (attempt_id, question_id) DO UPDATE
-		SET choices = excluded.choices, flagged = excluded.flagged, saved_at = excluded.saved_at`,
-		attemptID, questionID, string(js), flagged, now); err != nil {
+		SET choices = excluded.choices, flagged = excluded.flagged, saved_at = excluded.saved_at, authored = excluded.authored`,
+		attemptID, questionID, string(js), flagged, now, authoredJSON(ord, choices), now); err != nil {
 		return deadline, fmt.Errorf("save answer: %w", err)
 	}
 	return deadline, nil

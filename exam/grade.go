@@ -30,6 +30,9 @@ type grade struct {
 	ScorePercent float64
 	Outcome      Outcome
 	Domains      []DomainScore
+	// Scores is each scored question's credit by question id, from this
+	// same pass, so statistics never re-grade (void items have none).
+	Scores map[string]float64
 }
 
 // credit is the score (0 to 1) of one question.
@@ -82,7 +85,7 @@ func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[stri
 		total   int
 	}
 	by := map[bank.Domain]*sum{}
-	var g grade
+	g := grade{Scores: make(map[string]float64, len(qs))}
 	for _, q := range qs {
 		it := items[q.Ref]
 		if it == nil || it.Status == bank.Void {
@@ -95,6 +98,7 @@ func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[stri
 			}
 		}
 		c := credit(q.Type, it.Correct(), picked, partial)
+		g.Scores[q.ID] = c
 		d := by[q.Domain]
 		if d == nil {
 			d = &sum{}

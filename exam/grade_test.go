@@ -95,26 +95,27 @@ func TestGradeForm(t *testing.T) {
 			name: "AllRight", pass: 70,
 			qs: []gq{{bank.Concepts, bank.Single, right, false}, {bank.Tools, bank.TrueFalse, right, false}, {bank.Tools, bank.Multiple, both, false}},
 			want: grade{Correct: 3, Total: 3, ScorePercent: 100, Outcome: OutcomePassed, Domains: []DomainScore{
-				{bank.Concepts, 1, 1, 100}, {bank.Tools, 2, 2, 100}}},
+				{bank.Concepts, 1, 1, 100}, {bank.Tools, 2, 2, 100}},
+				Scores: map[string]float64{"q1": 1, "q2": 1, "q3": 1}},
 		},
 		{
 			name: "MultipleAllOrNothing", pass: 50,
 			qs: []gq{{bank.Tools, bank.Multiple, one, false}, {bank.Tools, bank.Single, right, false}},
 			want: grade{Correct: 1, Total: 2, ScorePercent: 50, Outcome: OutcomePassed, Domains: []DomainScore{
-				{bank.Tools, 1, 2, 50}}},
+				{bank.Tools, 1, 2, 50}}, Scores: map[string]float64{"q1": 0, "q2": 1}},
 		},
 		{
 			name: "PartialCredit", pass: 80, partial: true,
 			qs: []gq{{bank.Tools, bank.Multiple, one, false}, {bank.Tools, bank.Single, right, false}},
 			want: grade{Correct: 1.5, Total: 2, ScorePercent: 75, Outcome: OutcomeFailed, Domains: []DomainScore{
-				{bank.Tools, 1.5, 2, 75}}},
+				{bank.Tools, 1.5, 2, 75}}, Scores: map[string]float64{"q1": 0.5, "q2": 1}},
 		},
 		{
 			name: "VoidDropsOut", pass: 100,
 			qs: []gq{{bank.Concepts, bank.Single, right, false}, {bank.Concepts, bank.Single, wrong, true},
 				{bank.SoftSkills, bank.Single, nil, true}},
 			want: grade{Correct: 1, Total: 1, ScorePercent: 100, Outcome: OutcomePassed, Domains: []DomainScore{
-				{bank.Concepts, 1, 1, 100}}},
+				{bank.Concepts, 1, 1, 100}}, Scores: map[string]float64{"q1": 1}},
 		},
 		{
 			name: "DomainBreakdown", pass: 70,
@@ -124,17 +125,18 @@ func TestGradeForm(t *testing.T) {
 				{bank.Tools, bank.Single, wrong, false},
 			},
 			want: grade{Correct: 2, Total: 5, ScorePercent: 40, Outcome: OutcomeFailed, Domains: []DomainScore{
-				{bank.Concepts, 1, 3, 33.3}, {bank.Tools, 0, 1, 0}, {bank.SoftSkills, 1, 1, 100}}},
+				{bank.Concepts, 1, 3, 33.3}, {bank.Tools, 0, 1, 0}, {bank.SoftSkills, 1, 1, 100}},
+				Scores: map[string]float64{"q1": 1, "q2": 1, "q3": 0, "q4": 0, "q5": 0}},
 		},
 		{
 			name: "UnknownChoiceIgnored", pass: 70,
 			qs:   []gq{{bank.Concepts, bank.Single, []string{"z"}, false}},
-			want: grade{Correct: 0, Total: 1, ScorePercent: 0, Outcome: OutcomeFailed, Domains: []DomainScore{{bank.Concepts, 0, 1, 0}}},
+			want: grade{Correct: 0, Total: 1, ScorePercent: 0, Outcome: OutcomeFailed, Domains: []DomainScore{{bank.Concepts, 0, 1, 0}}, Scores: map[string]float64{"q1": 0}},
 		},
 		{
 			name: "AllVoid", pass: 70,
 			qs:   []gq{{bank.Concepts, bank.Single, right, true}},
-			want: grade{Outcome: OutcomeFailed},
+			want: grade{Outcome: OutcomeFailed, Scores: map[string]float64{}},
 		},
 	}
 	for _, tt := range tests {

@@ -175,7 +175,7 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 		g.Outcome, g.Correct, g.Total, g.ScorePercent, string(domains), credID, a.ID); err != nil {
 		return fmt.Errorf("record grade of %s: %w", a.ID, err)
 	}
-	return nil
+	return recordScores(ctx, tx, a.ID, g.Scores)
 }
 
 // resultTx builds the stored result of a closed attempt. The certificate is

@@ -67,6 +67,8 @@ func (s *Server) routes() {
 	s.examRoutes(api)
 	s.certRoutes(api)
 	s.adminRoutes(api.Group("/admin", requireAdmin))
+	s.statsRoutes(api.Group("/admin/stats", requireAdmin))
+	s.statsPages(admin)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {

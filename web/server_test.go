@@ -22,6 +22,7 @@ import (
 	"github.com/mopscert/mopscert/db/dbtest"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/exam/stats"
 )
 
 // testServer is the real server on a real database file with a fake clock,
@@ -32,6 +33,7 @@ type testServer struct {
 	clk   *clock.Fake
 	bank  *bank.Store
 	certs *cert.Service
+	exams *exam.Service
 	admin string // admin bearer token
 }
 
@@ -66,7 +68,11 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	ts.certs = certs
-	exams := exam.NewService(d, clk, bk, certs, exam.Config{Grace: 5 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+	// A low minimum sample lets the statistics tests show figures from a
+	// few dozen simulated candidates.
+	exams := exam.NewService(d, clk, bk, certs, exam.Config{Grace: 5 * time.Second, Logger: slog.New(slog.DiscardHandler),
+		Stats: exam.StatsConfig{Thresholds: stats.Thresholds{MinN: 10}}})
+	ts.exams = exams
 	if err := exams.EnsureDefaultTiers(ctx); err != nil {
 		t.Fatal(err)
 	}

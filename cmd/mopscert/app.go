@@ -20,6 +20,7 @@ import (
 	"github.com/mopscert/mopscert/db"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/exam/stats"
 	"github.com/mopscert/mopscert/web"
 )
 
@@ -75,7 +76,8 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
-	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace})
+	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace,
+		Stats: exam.StatsConfig{Thresholds: stats.Thresholds{MinN: m.Config.StatsMinN}}})
 	return nil
 }
 
@@ -114,10 +116,14 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	sweepCtx, cancel := context.WithCancel(context.Background())
 	m.stopSweep = cancel
-	m.wg.Add(2)
+	m.wg.Add(3)
 	go func() {
 		defer m.wg.Done()
 		m.exams.RunSweeper(sweepCtx, m.Config.SweepEvery)
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.exams.RunStatsLoop(sweepCtx, time.Minute)
 	}()
 	go func() {
 		defer m.wg.Done()

@@ -28,6 +28,9 @@ type Config struct {
 	LogLevel       string
 	SweepEvery     time.Duration
 	Grace          time.Duration
+	// StatsMinN is the minimum responses before item statistics show
+	// figures and raise flags (MOPSCERT_STATS_MIN_N).
+	StatsMinN int
 }
 
 // DefaultConfig is what a fresh clone runs with.
@@ -35,7 +38,7 @@ func DefaultConfig() Config {
 	return Config{
 		Addr: ":8080", DB: "mopscert.db", BaseURL: "http://localhost:8080",
 		DefaultBank: true, RateLimits: true, LogFormat: "text", LogLevel: "info",
-		SweepEvery: time.Second, Grace: 5 * time.Second,
+		SweepEvery: time.Second, Grace: 5 * time.Second, StatsMinN: 30,
 	}
 }
 
@@ -79,6 +82,13 @@ func parseEnv(c *Config, getenv func(string) string) error {
 	}
 	if err := boolean("MOPSCERT_DEFAULT_BANK", &c.DefaultBank); err != nil {
 		return err
+	}
+	if v := getenv("MOPSCERT_STATS_MIN_N"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 {
+			return usageError{fmt.Sprintf("MOPSCERT_STATS_MIN_N=%q: use a whole number, 2 or more", v)}
+		}
+		c.StatsMinN = n
 	}
 	return boolean("MOPSCERT_RATE_LIMITS", &c.RateLimits)
 }

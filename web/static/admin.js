@@ -221,6 +221,17 @@
       const li = document.createElement("li");
       li.textContent = e.at.replace("T", " ").slice(0, 16) + " — " + e.actor + ": " + e.action +
         (e.to_status ? " " + (e.from_status || "") + " → " + e.to_status : "") + " (v" + e.version + ")";
+      if (e.detail) {
+        // Automatic changes say why: the flag and the figures behind it.
+        try {
+          const d = JSON.parse(e.detail);
+          const f = d.flag || {};
+          li.textContent += " — " + (f.code || "") + " in " + (d.tier || "") + ": n " + d.n +
+            (d.facility != null ? ", facility " + d.facility.toFixed(2) : "") +
+            (d.item_rest_r != null ? ", item–rest r " + d.item_rest_r.toFixed(2) : "") +
+            ". Restore it with Activate once checked.";
+        } catch (_) { /* a detail we cannot read is left out */ }
+      }
       ev.appendChild(li);
     });
   });
