@@ -157,7 +157,9 @@ func choose(r *rng, from []bank.PoolEntry, k int) []bank.PoolEntry {
 // optionOrder returns the displayed order of an item's options as authored
 // indexes. Options are shuffled per attempt, except true/false, which always
 // shows True first: a shuffled True/False only confuses, and its order
-// reveals nothing.
+// reveals nothing. An ordering item's options are authored in the correct
+// order, so its shuffle is never the identity: a candidate must never be
+// shown the answer and score by leaving it alone.
 func optionOrder(r *rng, it *bank.Item) []int {
 	order := make([]int, len(it.Options))
 	for i := range order {
@@ -170,7 +172,36 @@ func optionOrder(r *rng, it *bank.Item) []int {
 		return order
 	}
 	r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	// Shuffling again until the order moves (at worst 1 in 6 times, for 3
+	// options) keeps every other order equally likely.
+	for it.Type == bank.Ordering && len(order) > 1 && isIdentity(order) {
+		r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	}
 	return order
+}
+
+// matchOrder is a matching item's answer list order, shuffled on its own
+// stream of the generator, so the answers' positions say nothing about the
+// prompts' positions; nil for other types.
+func matchOrder(r *rng, it *bank.Item) []int {
+	if it.Type != bank.Matching {
+		return nil
+	}
+	order := make([]int, len(it.Options))
+	for i := range order {
+		order[i] = i
+	}
+	r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order
+}
+
+func isIdentity(order []int) bool {
+	for i, v := range order {
+		if v != i {
+			return false
+		}
+	}
+	return true
 }
 
 // optionID is the id of the option displayed at position p: "a", "b", …

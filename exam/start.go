@@ -69,7 +69,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		}
 		qs[i] = questionRow{
 			ID: fmt.Sprintf("q%d", i+1), Position: i + 1, Ref: ref,
-			Domain: it.Domain, Type: it.Type, Order: optionOrder(r, it),
+			Domain: it.Domain, Type: it.Type, Order: optionOrder(r, it), MatchOrder: matchOrder(r, it),
 		}
 	}
 
@@ -134,16 +134,20 @@ func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow
 		return e
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO attempt_questions
-		(attempt_id, question_id, position, item_id, item_version, domain, type, option_order)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		(attempt_id, question_id, position, item_id, item_version, domain, type, option_order, match_order)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare questions: %w", err)
 	}
 	defer stmt.Close()
 	for _, q := range qs {
 		order, _ := json.Marshal(q.Order)
+		mo := []byte("[]")
+		if q.MatchOrder != nil {
+			mo, _ = json.Marshal(q.MatchOrder)
+		}
 		if _, err := stmt.ExecContext(ctx, a.ID, q.ID, q.Position, q.Ref.ID, q.Ref.Version,
-			q.Domain, q.Type, string(order)); err != nil {
+			q.Domain, q.Type, string(order), string(mo)); err != nil {
 			return fmt.Errorf("insert question %s: %w", q.ID, err)
 		}
 	}
