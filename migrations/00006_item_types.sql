@@ -19,17 +19,17 @@ CREATE TABLE items_new (
     version    INTEGER NOT NULL,
     status     TEXT NOT NULL CHECK (status IN ('draft', 'review', 'active', 'retired', 'void')),
     domain     TEXT NOT NULL CHECK (domain IN ('concepts', 'tools', 'soft_skills')),
+    -- The newest version's enemy group, beside the domain and before the
+    -- stem, so a draw reads it with the pool without stepping over item text.
+    grp        TEXT NOT NULL DEFAULT '',
     topic      TEXT NOT NULL DEFAULT '',
     type       TEXT NOT NULL CHECK (type IN ('single', 'multiple', 'true_false', 'numeric', 'ordering', 'matching')),
     stem       TEXT NOT NULL,
-    -- The newest version's enemy group, beside the status, so a draw reads it
-    -- with the pool and needs no item content.
-    grp        TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
-INSERT INTO items_new (id, version, status, domain, topic, type, stem, grp, created_at, updated_at)
-    SELECT id, version, status, domain, topic, type, stem, '', created_at, updated_at FROM items;
+INSERT INTO items_new (id, version, status, domain, grp, topic, type, stem, created_at, updated_at)
+    SELECT id, version, status, domain, '', topic, type, stem, created_at, updated_at FROM items;
 DROP TABLE items;
 ALTER TABLE items_new RENAME TO items;
 CREATE INDEX items_filter ON items(status, domain);
@@ -71,7 +71,7 @@ ALTER TABLE answers ADD COLUMN value TEXT NOT NULL DEFAULT '';
 CREATE TABLE item_exposure (
     item_id       TEXT PRIMARY KEY,
     draws         INTEGER NOT NULL DEFAULT 0,
-    last_drawn_at TIMESTAMP NOT NULL
+    last_drawn    INTEGER NOT NULL -- Unix milliseconds of the start that drew it
 );
 
 COMMIT;
