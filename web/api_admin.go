@@ -320,6 +320,15 @@ func (s *Server) handleBankExport(c echo.Context) error {
 	case "yaml":
 		err = bank.WriteYAML(&buf, flat)
 	case "gift":
+		// Items GIFT cannot hold are named in the file; the count goes in
+		// a header so a script can notice without reading it.
+		n := 0
+		for i := range flat {
+			if bank.GIFTUnsupported(&flat[i]) != "" {
+				n++
+			}
+		}
+		c.Response().Header().Set("X-Export-Skipped", strconv.Itoa(n))
 		err = bank.WriteGIFT(&buf, flat)
 	default:
 		return apperr.New(apperr.BadRequest, "unknown_format", "Export writes format yaml or gift.")
