@@ -69,7 +69,8 @@ func (m missingList) String() string {
 		case x.Across:
 			parts[i] = "enemy groups shared between domains leave no form that meets the blueprint; give some of those items other groups or add items"
 		case x.Enemies:
-			parts[i] = fmt.Sprintf("%s has %d items that may stand on one form (one per enemy group), %d needed", x.Domain, x.Available, x.Needed)
+			parts[i] = fmt.Sprintf("%s has %d %s that may stand on one form (one per enemy group), %d needed",
+				x.Domain, x.Available, plural(x.Available, "item", "items"), x.Needed)
 		default:
 			parts[i] = fmt.Sprintf("%s has %d active items, %d needed", x.Domain, x.Available, x.Needed)
 		}
@@ -329,4 +330,11 @@ func optionIndex(id string, n int) int {
 		return -1
 	}
 	return int(id[0] - 'a')
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

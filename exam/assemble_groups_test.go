@@ -1,6 +1,7 @@
 package exam
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -188,5 +189,25 @@ func BenchmarkDraw10k(b *testing.B) {
 		if _, short := draw(pool, bp, nil, last, int64(i)); len(short) > 0 {
 			b.Fatal(short)
 		}
+	}
+}
+
+// TestStartEnemiesTooThin: a tier whose concepts items all share one enemy
+// group cannot start, and says why.
+func TestStartEnemiesTooThin(t *testing.T) {
+	e := newEnv(t)
+	e.addItems("mini", bank.Tools, 2)
+	e.addItems("mini", bank.SoftSkills, 1)
+	for i := 0; i < 3; i++ {
+		it := testItem(fmt.Sprintf("mini-enemy-%d", i), "mini", bank.Concepts, i)
+		it.Group = "same-fact"
+		if err := e.bank.CreateItem(context.Background(), it, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := e.svc.Start(context.Background(), e.addUser("u1", "Ann"), "", "mini")
+	ae := wantErr(t, err, ErrTierUnavailable)
+	if !strings.Contains(ae.Message, "concepts has 1 item that may stand on one form (one per enemy group), 2 needed") {
+		t.Errorf("message = %q", ae.Message)
 	}
 }
