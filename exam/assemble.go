@@ -187,34 +187,31 @@ func drawOnce(r *rng, by map[bank.Domain][]bank.PoolEntry, domains []bank.Domain
 // rule would do.
 func preferenceOrder(r *rng, es []bank.PoolEntry, seen map[string]bool, lastDrawn map[string]int64) []bank.PoolEntry {
 	n := len(es)
+	// Small records sorted by index, not the entries themselves: a draw
+	// from a 10,000-item bank sorts thousands of them per domain.
 	type keyed struct {
-		e    bank.PoolEntry
+		i    int32
 		old  bool
 		last int64
 		key  float64
 	}
 	ks := make([]keyed, n)
+	var byLast []int64
 	for i, e := range es {
 		last, drawn := lastDrawn[e.ID]
 		if !drawn {
 			last = math.MinInt64
+		} else {
+			byLast = append(byLast, last)
 		}
-		ks[i] = keyed{e: e, old: seen[e.ID], last: last}
+		ks[i] = keyed{i: int32(i), old: seen[e.ID], last: last}
 	}
 	// Recency rank: how many items were drawn strictly more recently.
-	var byLast []int64
-	if len(lastDrawn) > 0 {
-		byLast = make([]int64, n)
-		for i, k := range ks {
-			byLast[i] = k.last
-		}
-		slices.SortFunc(byLast, func(a, b int64) int { return cmp.Compare(b, a) })
-	}
+	slices.SortFunc(byLast, func(a, b int64) int { return cmp.Compare(b, a) })
 	for i := range ks {
 		w := 1.0
 		if ks[i].last != math.MinInt64 {
-			last := ks[i].last
-			newer, _ := slices.BinarySearchFunc(byLast, last, func(e, t int64) int { return cmp.Compare(t, e) })
+			newer, _ := slices.BinarySearchFunc(byLast, ks[i].last, func(e, t int64) int { return cmp.Compare(t, e) })
 			w = float64(newer+1) / float64(n)
 		}
 		u := (float64(r.src.Uint64()>>11) + 0.5) / (1 << 53) // in (0, 1)
@@ -232,11 +229,11 @@ func preferenceOrder(r *rng, es []bank.PoolEntry, seen map[string]bool, lastDraw
 		if c := cmp.Compare(b.key, a.key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.e.ID, b.e.ID)
+		return strings.Compare(es[a.i].ID, es[b.i].ID)
 	})
 	out := make([]bank.PoolEntry, n)
-	for i, k := range ks {
-		out[i] = k.e
+	for j, k := range ks {
+		out[j] = es[k.i]
 	}
 	return out
 }
