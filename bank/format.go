@@ -149,6 +149,7 @@ type draft struct {
 	title    string          // GIFT question name: the id when none is given
 	lines    map[string]int  // field (as Validate names it) → line
 	bad      map[string]bool // fields already reported while reading
+	unit     string          // GIFT: a numeric item's @unit, read before its answer
 }
 
 func newDraft(line int) *draft {

@@ -233,7 +233,7 @@ func (p *giftParser) question(text gspan, comments []giftLine) {
 	}
 
 	kind, hint := giftKind(answer)
-	if kind != "multichoice" && kind != "truefalse" {
+	if kind != "multichoice" && kind != "truefalse" && kind != "numerical" && kind != "matching" {
 		p.unsupported(start, giftUnsupported[kind]+hint)
 		return
 	}
@@ -254,9 +254,20 @@ func (p *giftParser) question(text gspan, comments []giftLine) {
 		d.lines["rationale"] = general.line()
 	}
 	p.meta(d, comments)
-	if kind == "truefalse" {
+	switch kind {
+	case "truefalse":
 		p.trueFalse(d, answer, format)
-	} else {
+	case "numerical":
+		if reason := p.numerical(d, answer, format); reason != "" {
+			p.unsupported(start, reason)
+			return
+		}
+	case "matching":
+		if reason := p.matching(d, answer, format); reason != "" {
+			p.unsupported(start, reason)
+			return
+		}
+	default:
 		p.multichoice(d, answer, format)
 	}
 	p.drafts = append(p.drafts, d)
@@ -466,8 +477,16 @@ func (p *giftParser) meta(d *draft, comments []giftLine) {
 			d.item.Source = val
 		case "author":
 			d.item.Author = val
+		case "competency":
+			d.item.Competency = val
+		case "group":
+			d.item.Group = val
+		case "unit":
+			d.unit = val
+		case "exhibit":
+			// WriteGIFT's note that the exhibit is part of the stem.
 		default:
-			p.errs.add(c.n, "unknown comment @%s: the ones read are @tiers, @status, @source and @author", m[1])
+			p.errs.add(c.n, "unknown comment @%s: the ones read are @tiers, @status, @source, @author, @competency, @group and @unit", m[1])
 			continue
 		}
 		d.lines[key] = c.n

@@ -251,11 +251,17 @@ func lintFields(it *Item) []lintField {
 		if o.Feedback != "" {
 			fs = append(fs, lintField{i, "feedback", o.Feedback})
 		}
+		if o.Match != "" {
+			fs = append(fs, lintField{i, "match", o.Match})
+		}
+	}
+	if it.Exhibit != "" {
+		fs = append(fs, lintField{-1, "exhibit", it.Exhibit})
 	}
 	return append(fs, lintField{-1, "rationale", it.Rationale})
 }
 
-var findingFieldRe = regexp.MustCompile(`^(options|tiers)\[(\d+)\](?:\.(text|feedback))?$`)
+var findingFieldRe = regexp.MustCompile(`^(options|tiers)\[(\d+)\](?:\.(text|feedback|match))?$`)
 
 // findingLabel names a field for people: "options[2].text" is "Option 3".
 func findingLabel(key string) string {
@@ -266,6 +272,8 @@ func findingLabel(key string) string {
 			return fmt.Sprintf("Tier %d", n+1)
 		case m[3] == "feedback":
 			return fmt.Sprintf("Feedback on option %d", n+1)
+		case m[3] == "match":
+			return fmt.Sprintf("Match of option %d", n+1)
 		default:
 			return fmt.Sprintf("Option %d", n+1)
 		}

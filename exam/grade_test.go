@@ -11,36 +11,29 @@ import (
 	"github.com/mopscert/mopscert/bank"
 )
 
-func TestCredit(t *testing.T) {
+// TestResponse: displayed ids map back to authored indexes for every type
+// (the scoring itself is tested beside the types, in bank).
+func TestResponse(t *testing.T) {
 	tests := []struct {
-		name    string
-		typ     bank.Type
-		correct []int
-		picked  []int
-		partial bool
-		want    float64
+		name string
+		q    questionRow
+		a    Answer
+		want bank.Response
 	}{
-		{"SingleRight", bank.Single, []int{2}, []int{2}, false, 1},
-		{"SingleWrong", bank.Single, []int{2}, []int{1}, false, 0},
-		{"SingleBlank", bank.Single, []int{2}, nil, false, 0},
-		{"SinglePartialIgnored", bank.Single, []int{2}, []int{1}, true, 0},
-		{"TrueFalseRight", bank.TrueFalse, []int{0}, []int{0}, false, 1},
-		{"TrueFalseWrong", bank.TrueFalse, []int{0}, []int{1}, false, 0},
-		{"MultipleExact", bank.Multiple, []int{0, 2}, []int{0, 2}, false, 1},
-		{"MultipleMissingOne", bank.Multiple, []int{0, 2}, []int{0}, false, 0},
-		{"MultipleExtraOne", bank.Multiple, []int{0, 2}, []int{0, 1, 2}, false, 0},
-		{"MultipleBlank", bank.Multiple, []int{0, 2}, nil, false, 0},
-		{"PartialExact", bank.Multiple, []int{0, 2}, []int{0, 2}, true, 1},
-		{"PartialHalf", bank.Multiple, []int{0, 2}, []int{0}, true, 0.5},
-		{"PartialRightAndWrong", bank.Multiple, []int{0, 2}, []int{0, 1}, true, 0},
-		{"PartialAllPicked", bank.Multiple, []int{0, 2}, []int{0, 1, 2, 3}, true, 0},
-		{"PartialTwoOfThree", bank.Multiple, []int{0, 1, 2}, []int{0, 1}, true, 2.0 / 3},
-		{"PartialNeverNegative", bank.Multiple, []int{0}, []int{1, 2, 3}, true, 0},
+		{"Single", questionRow{Type: bank.Single, Order: []int{2, 0, 1}}, Answer{Choices: []string{"a"}}, bank.Response{Picked: []int{2}}},
+		{"MultipleDropsUnknown", questionRow{Type: bank.Multiple, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "z"}}, bank.Response{Picked: []int{0, 1}}},
+		{"OrderingKeepsOrder", questionRow{Type: bank.Ordering, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "a"}}, bank.Response{Picked: []int{0, 1, 2}}},
+		{"Matching", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}},
+			// prompt a is authored 1; answer b shows authored 0's match…
+			Answer{Choices: []string{"c", "a", ""}}, bank.Response{Matches: []int{-1, 1, 2}}},
+		{"MatchingBlank", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}}, Answer{}, bank.Response{Matches: []int{-1, -1, -1}}},
+		{"NumericComma", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "13,3 %"}, bank.Response{Value: ptr(13.3)}},
+		{"NumericBlank", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{}, bank.Response{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := credit(tt.typ, tt.correct, tt.picked, tt.partial); got != tt.want {
-				t.Errorf("credit = %v, want %v", got, tt.want)
+			if got := response(tt.q, tt.a); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("response = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

@@ -172,20 +172,25 @@ func sameBlueprint(a, b Blueprint) bool {
 }
 
 // checkFillable reports blueprint_unfillable, per domain, when the bank has
-// fewer active items for the tier than the blueprint asks for.
+// fewer active items for the tier than the blueprint asks for, counting one
+// item per enemy group (a trial draw finds what groups leave possible).
 func (s *Service) checkFillable(ctx context.Context, t Tier) error {
 	pool, err := s.items.DrawPool(ctx, t.Code)
 	if err != nil {
 		return fmt.Errorf("check blueprint of %s: %w", t.Code, err)
 	}
-	short := shortfall(pool, t.Blueprint)
+	_, short := draw(pool, t.Blueprint, nil, nil, 1)
 	if len(short) == 0 {
 		return nil
 	}
 	e := withMessage(ErrBlueprintUnfillable, "The question bank cannot fill this blueprint: "+short.String()+".")
 	e.Fields = map[string]string{}
 	for _, m := range short {
-		e.Fields["blueprint."+string(m.Domain)] = fmt.Sprintf("%d active items for this tier, %d needed.", m.Available, m.Needed)
+		msg := fmt.Sprintf("%d active items for this tier, %d needed.", m.Available, m.Needed)
+		if m.Enemies {
+			msg = fmt.Sprintf("%d items that may stand on one form (one per enemy group), %d needed.", m.Available, m.Needed)
+		}
+		e.Fields["blueprint."+string(m.Domain)] = msg
 	}
 	return e
 }

@@ -98,15 +98,21 @@ type itemInput struct {
 	Stem      string        `json:"stem"`
 	Options   []bank.Option `json:"options"`
 	Rationale string        `json:"rationale"`
-	Source    string        `json:"source"`
-	Author    string        `json:"author"`
-	CreatedAt *string       `json:"created_at"`
-	UpdatedAt *string       `json:"updated_at"`
+	// Second-round fields (docs/item-types.md).
+	Competency string           `json:"competency"`
+	Group      string           `json:"group"`
+	Exhibit    string           `json:"exhibit"`
+	Numeric    *bank.NumericKey `json:"numeric"`
+	Source     string           `json:"source"`
+	Author     string           `json:"author"`
+	CreatedAt  *string          `json:"created_at"`
+	UpdatedAt  *string          `json:"updated_at"`
 }
 
 func (in itemInput) item() *bank.Item {
 	return &bank.Item{ID: in.ID, Version: in.Version, Status: in.Status, Domain: in.Domain, Tiers: in.Tiers, Topic: in.Topic,
-		Type: in.Type, Stem: in.Stem, Options: in.Options, Rationale: in.Rationale, Source: in.Source, Author: in.Author}
+		Type: in.Type, Stem: in.Stem, Options: in.Options, Rationale: in.Rationale, Source: in.Source, Author: in.Author,
+		Competency: in.Competency, Group: in.Group, Exhibit: in.Exhibit, Numeric: in.Numeric}
 }
 
 func (s *Server) handleItemCreate(c echo.Context) error {
@@ -199,6 +205,8 @@ func (s *Server) handleItemStatus(c echo.Context) error {
 type preview struct {
 	Stem      string         `json:"stem"`
 	Options   []string       `json:"options"`
+	Matches   []string       `json:"matches,omitempty"` // matching items, authored order
+	Exhibit   string         `json:"exhibit,omitempty"`
 	Rationale string         `json:"rationale"`
 	Findings  []bank.Finding `json:"findings"`
 }
@@ -213,6 +221,12 @@ func (s *Server) handleItemPreview(c echo.Context) error {
 	p := preview{Stem: bank.RenderMarkdown(it.Stem), Rationale: bank.RenderMarkdown(it.Rationale), Findings: s.linter.Item(it)}
 	for _, o := range it.Options {
 		p.Options = append(p.Options, bank.RenderInline(o.Text))
+		if it.Type == bank.Matching {
+			p.Matches = append(p.Matches, bank.RenderInline(o.Match))
+		}
+	}
+	if it.Exhibit != "" {
+		p.Exhibit = bank.RenderMarkdown(it.Exhibit)
 	}
 	if p.Findings == nil {
 		p.Findings = []bank.Finding{}
@@ -320,6 +334,15 @@ func (s *Server) handleBankExport(c echo.Context) error {
 	case "yaml":
 		err = bank.WriteYAML(&buf, flat)
 	case "gift":
+		// Items GIFT cannot hold are named in the file; the count goes in
+		// a header so a script can notice without reading it.
+		n := 0
+		for i := range flat {
+			if bank.GIFTUnsupported(&flat[i]) != "" {
+				n++
+			}
+		}
+		c.Response().Header().Set("X-Export-Skipped", strconv.Itoa(n))
 		err = bank.WriteGIFT(&buf, flat)
 	default:
 		return apperr.New(apperr.BadRequest, "unknown_format", "Export writes format yaml or gift.")
