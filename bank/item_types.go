@@ -16,7 +16,7 @@ const (
 	MaxOrderOptions = 6 // more is a memory test on a small screen
 	MaxExhibitLen   = 6000
 	MaxGroupLen     = 80
-	MaxUnitLen      = 20
+	MaxUnitLen      = 40
 )
 
 var groupRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,79}$`)

@@ -37,7 +37,7 @@ func TestValidateNewTypes(t *testing.T) {
 		{"NumericNegativeTolerance", Numeric, func(it *Item) { it.Numeric.Tolerance = -0.1 }, "numeric.tolerance"},
 		{"NumericNaN", Numeric, func(it *Item) { it.Numeric.Value = math.NaN() }, "numeric.value"},
 		{"NumericInf", Numeric, func(it *Item) { it.Numeric.Tolerance = math.Inf(1) }, "numeric.tolerance"},
-		{"NumericLongUnit", Numeric, func(it *Item) { it.Numeric.Unit = strings.Repeat("u", 21) }, "numeric.unit"},
+		{"NumericLongUnit", Numeric, func(it *Item) { it.Numeric.Unit = strings.Repeat("u", MaxUnitLen+1) }, "numeric.unit"},
 		{"KeyOnSingle", Single, func(it *Item) {
 			it.Options = []Option{{Text: "a", Correct: true}, {Text: "b"}}
 			it.Numeric = &NumericKey{Value: 1}

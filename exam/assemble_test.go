@@ -108,9 +108,9 @@ func TestDraw(t *testing.T) {
 	})
 
 	t.Run("TopsUpWithSeen", func(t *testing.T) {
-		// 15 concepts in the pool, 12 needed, 10 seen: all 5 unseen are
-		// drawn, plus 7 of the seen ones.
-		small := testPool(map[bank.Domain]int{bank.Concepts: 15, bank.Tools: 10, bank.SoftSkills: 8})
+		// 15 concepts in the pool, 10 seen: all 5 unseen are drawn, and
+		// the rest of the blueprint's concepts from the seen ones.
+		small := testPool(map[bank.Domain]int{bank.Concepts: 15, bank.Tools: bp[bank.Tools], bank.SoftSkills: bp[bank.SoftSkills]})
 		seen := map[string]bool{}
 		for i := 0; i < 10; i++ {
 			seen[fmt.Sprintf("concepts-%04d", i)] = true
@@ -130,8 +130,8 @@ func TestDraw(t *testing.T) {
 				fresh++
 			}
 		}
-		if fresh != 5 || old != 7 {
-			t.Errorf("concepts: %d unseen + %d seen, want 5 + 7", fresh, old)
+		if fresh != 5 || old != bp[bank.Concepts]-5 {
+			t.Errorf("concepts: %d unseen + %d seen, want 5 + %d", fresh, old, bp[bank.Concepts]-5)
 		}
 	})
 
@@ -141,7 +141,7 @@ func TestDraw(t *testing.T) {
 		if picks != nil {
 			t.Errorf("picks = %d, want none", len(picks))
 		}
-		if got, want := short.String(), "tools has 3 active items, 10 needed"; got != want {
+		if got, want := short.String(), fmt.Sprintf("tools has 3 active items, %d needed", bp[bank.Tools]); got != want {
 			t.Errorf("short = %q, want %q", got, want)
 		}
 	})

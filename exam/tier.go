@@ -120,21 +120,21 @@ func DefaultTiers() []Tier {
 	return []Tier{
 		common(Tier{
 			Code: "foundation", Name: "MOps Foundation", Level: 1,
-			Description:      "Where marketing operations sits, its roles, metrics and tool categories, and working with stakeholders.",
+			Description:      "The vocabulary, rules and standard procedures of marketing operations, applied to simple situations.",
 			TimeLimitSeconds: 45 * 60, ValidityDays: 730,
-			Blueprint: Blueprint{bank.Concepts: 12, bank.Tools: 10, bank.SoftSkills: 8},
+			Blueprint: Blueprint{bank.Concepts: 10, bank.Tools: 14, bank.SoftSkills: 6},
 		}),
 		common(Tier{
 			Code: "practitioner", Name: "MOps Practitioner", Level: 2, Prerequisite: strp("foundation"),
-			Description:      "Running marketing operations day to day: processes, data, integrations, SLAs and prioritisation.",
-			TimeLimitSeconds: 60 * 60, ValidityDays: 730,
-			Blueprint: Blueprint{bank.Concepts: 15, bank.Tools: 15, bank.SoftSkills: 10},
+			Description:      "Running marketing operations day to day: building, debugging and measuring campaigns, data, integrations and SLAs.",
+			TimeLimitSeconds: 70 * 60, ValidityDays: 730,
+			Blueprint: Blueprint{bank.Concepts: 13, bank.Tools: 20, bank.SoftSkills: 7},
 		}),
 		common(Tier{
 			Code: "leader", Name: "MOps Leader", Level: 3, Prerequisite: strp("practitioner"),
-			Description:      "Leading a marketing operations function: strategy, the martech landscape, teams and saying no with reasons.",
-			TimeLimitSeconds: 75 * 60, ValidityDays: 1095,
-			Blueprint: Blueprint{bank.Concepts: 14, bank.Tools: 12, bank.SoftSkills: 14},
+			Description:      "Leading a marketing operations function: architecture, governance, law in depth, budgets, vendors and measurement design.",
+			TimeLimitSeconds: 90 * 60, ValidityDays: 1095,
+			Blueprint: Blueprint{bank.Concepts: 12, bank.Tools: 17, bank.SoftSkills: 11},
 		}),
 	}
 }

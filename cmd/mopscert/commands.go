@@ -154,11 +154,16 @@ func cmdKeys(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 
 func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"use: mopscert bank import|export|lint|audit"}
+		return usageError{"use: mopscert bank import|export|lint|audit|sample|sample-score"}
 	}
 	sub, args := args[0], args[1:]
-	if sub == "audit" {
+	switch sub {
+	case "audit":
 		return cmdBankAudit(ctx, cfg, args, stdout, stderr)
+	case "sample":
+		return cmdBankSample(ctx, cfg, args, stdout, stderr)
+	case "sample-score":
+		return cmdBankSampleScore(ctx, cfg, args, stdout, stderr)
 	}
 	_, fs := dbFlag("mopscert bank "+sub, &cfg, stderr)
 	format := fs.String("format", "", "yaml, gift or aiken (default: from the file name)")
