@@ -27,6 +27,7 @@ type DB struct {
 
 	path  string
 	batch *batcher
+	probe prober
 }
 
 // dsn puts every pragma into the connection string so each connection the
@@ -77,6 +78,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := quickCheck(ctx, w, path); err != nil {
+		w.Close()
+		return nil, err
 	}
 	if err := Migrate(ctx, w); err != nil {
 		w.Close()
