@@ -79,11 +79,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := quickCheck(ctx, w, path); err != nil {
-		w.Close()
-		return nil, err
-	}
-	if err := Migrate(ctx, w); err != nil {
+	err = WithStartupLock(ctx, path, func() error {
+		if err := quickCheck(ctx, w, path); err != nil {
+			return err
+		}
+		return Migrate(ctx, w)
+	})
+	if err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -255,19 +255,7 @@ type importResponse struct {
 }
 
 func (s *Server) importBank(c echo.Context, data []byte, format string, opt bank.ParseOptions, dryRun bool) (importResponse, error) {
-	var parsed []bank.Parsed
-	var skipped []bank.Skipped
-	var err error
-	switch format {
-	case "yaml", "yml":
-		parsed, err = bank.ParseYAML(data, opt)
-	case "gift":
-		parsed, skipped, err = bank.ParseGIFT(data, opt)
-	case "aiken":
-		parsed, err = bank.ParseAiken(data, opt)
-	default:
-		return importResponse{}, apperr.New(apperr.BadRequest, "unknown_format", "Use format yaml, gift or aiken.")
-	}
+	parsed, skipped, err := bank.Parse(format, data, opt)
 	if err != nil {
 		return importResponse{}, err
 	}
@@ -316,18 +304,10 @@ func (s *Server) handleBankExport(c echo.Context) error {
 		flat[i] = *it
 	}
 	var buf bytes.Buffer
-	switch format {
-	case "yaml":
-		err = bank.WriteYAML(&buf, flat)
-	case "gift":
-		err = bank.WriteGIFT(&buf, flat)
-	default:
-		return apperr.New(apperr.BadRequest, "unknown_format", "Export writes format yaml or gift.")
-	}
-	if err != nil {
+	if err := bank.Write(format, &buf, flat); err != nil {
 		return err
 	}
-	ext := map[string]string{"yaml": "yaml", "gift": "gift"}[format]
+	ext := map[string]string{"yaml": "yaml", "yml": "yaml", "gift": "gift"}[strings.ToLower(format)]
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="mopscert-bank.`+ext+`"`)
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", buf.Bytes())
 }

@@ -181,8 +181,8 @@ func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	if sub == "import" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseOnly(fs, args); err != nil {
+		return err
 	}
 	if sub == "import" && file == "" && fs.NArg() == 1 {
 		file = fs.Arg(0)
@@ -224,27 +224,12 @@ func formatOf(flagValue, file string) string {
 	return "yaml"
 }
 
-// parseBank reads a bank file in any supported format.
-func parseBank(data []byte, format string, opt bank.ParseOptions) ([]bank.Parsed, []bank.Skipped, error) {
-	switch format {
-	case "yaml", "yml":
-		p, err := bank.ParseYAML(data, opt)
-		return p, nil, err
-	case "gift":
-		return bank.ParseGIFT(data, opt)
-	case "aiken":
-		p, err := bank.ParseAiken(data, opt)
-		return p, nil, err
-	}
-	return nil, nil, usageError{fmt.Sprintf("format %q: use yaml, gift or aiken", format)}
-}
-
 func bankImport(ctx context.Context, m *Main, file, format string, opt bank.ParseOptions, dryRun bool, stdout, stderr io.Writer) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	parsed, skipped, err := parseBank(data, format, opt)
+	parsed, skipped, err := bank.Parse(format, data, opt)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -293,13 +278,7 @@ func bankExport(ctx context.Context, m *Main, format, out string, stdout io.Writ
 	for i, it := range items {
 		flat[i] = *it
 	}
-	switch format {
-	case "yaml", "yml":
-		return bank.WriteYAML(w, flat)
-	case "gift":
-		return bank.WriteGIFT(w, flat)
-	}
-	return usageError{fmt.Sprintf("format %q: export writes yaml or gift", format)}
+	return bank.Write(format, w, flat)
 }
 
 func bankLint(ctx context.Context, m *Main, stdout io.Writer) error {
