@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/mopscert/mopscert/apperr"
 )
 
 // itemIDs reads every item id.
@@ -68,18 +66,18 @@ type ImportOptions struct {
 // nothing. Errors name the line of the item that caused them.
 func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	var lines []apperr.Line
+	var errs lineErrors
 	for i := range parsed {
 		p := &parsed[i]
 		p.Item.Normalize()
 		if err := p.Item.Validate(); err != nil {
-			lines = append(lines, apperr.Line{Line: p.Line, Message: err.Error()})
+			errs.add(p.Line, "%s", err.Error())
 		} else if err := s.checkActivation(&p.Item); err != nil {
-			lines = append(lines, apperr.Line{Line: p.Line, Message: err.Error()})
+			errs.add(p.Line, "%s", err.Error())
 		}
 	}
-	if len(lines) > 0 {
-		return ImportResult{}, apperr.Lined(lines)
+	if err := errs.err(); err != nil {
+		return ImportResult{}, err
 	}
 	// A dry run reads one snapshot on the read pool and never takes the
 	// writer, so checking a large file cannot hold up autosaves.
@@ -105,7 +103,7 @@ func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) 
 // it. A dry run runs in a read-only transaction and writes nothing.
 func (s *Store) importTx(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	var lines []apperr.Line
+	var errs lineErrors
 	now := s.clock.Now()
 	// One read of the ids instead of a lookup per item: a 10,000-item
 	// import into an empty bank then only inserts.
@@ -140,7 +138,7 @@ func (s *Store) importTx(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt I
 			res.Unchanged++
 			continue
 		case cur.Status == Void:
-			lines = append(lines, apperr.Line{Line: parsed[i].Line, Message: fmt.Sprintf("item %s is void and cannot be changed", it.ID)})
+			errs.add(parsed[i].Line, "item %s is void and cannot be changed", it.ID)
 			continue
 		case !opt.DryRun:
 			if err := updateItem(ctx, tx, cur, &it, now, opt.Actor); err != nil {
@@ -150,8 +148,8 @@ func (s *Store) importTx(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt I
 		res.Imported++
 		res.Items = append(res.Items, it.ID)
 	}
-	if len(lines) > 0 {
-		return res, apperr.Lined(lines)
+	if err := errs.err(); err != nil {
+		return res, err
 	}
 	return res, nil
 }

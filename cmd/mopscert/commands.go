@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mopscert/mopscert/account"
+	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
 )
@@ -230,8 +231,9 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 		return err
 	}
 	parsed, skipped, err := bank.Parse(format, data, opt)
+	data = nil // the parsed items are all that is needed from here on
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return importFailed(file, err, stderr)
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(stdout, "skipped line %d: %s\n", s.Line, s.Reason)
@@ -250,7 +252,7 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 		_ = bar.Finish()
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return importFailed(file, err, stderr)
 	}
 	verb := "imported"
 	if dryRun {
@@ -258,6 +260,23 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 	}
 	fmt.Fprintf(stdout, "%s %d items (%d unchanged, %d skipped)\n", verb, res.Imported, res.Unchanged, len(skipped))
 	return nil
+}
+
+// importFailed prints an import's line errors, one per line as "FILE: line N: …"
+// (the first bank.MaxReportedErrors, then how many more), and returns the
+// error to exit with.
+func importFailed(file string, err error, stderr io.Writer) error {
+	ae, ok := apperr.As(err)
+	if !ok || len(ae.Lines) == 0 {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	for _, l := range ae.Lines {
+		fmt.Fprintf(stderr, "%s: line %d: %s\n", file, l.Line, l.Message)
+	}
+	if more, _ := ae.Extra["more_lines"].(int); more > 0 {
+		fmt.Fprintf(stderr, "%s: … and %d more errors\n", file, more)
+	}
+	return fmt.Errorf("%s: %s", file, ae.Message)
 }
 
 func bankExport(ctx context.Context, m *Main, format, out string, stdout io.Writer) error {
