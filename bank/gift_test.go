@@ -3,7 +3,6 @@ package bank
 import (
 	"encoding/json"
 	"html"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -12,19 +11,6 @@ import (
 
 	"github.com/mopscert/mopscert/apperr"
 )
-
-// Test material written outside the project, read in place (it is GPL or
-// MIT licensed and stays out of the repository): see its SOURCES.md files.
-const sharedTestdata = "../../shared/testdata"
-
-func readShared(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedTestdata, path))
-	if err != nil {
-		t.Fatalf("read test material: %v", err)
-	}
-	return data
-}
 
 // wantItem is what a test expects of a parsed item; zero fields are not
 // checked, but options are compared in full.
@@ -344,6 +330,7 @@ func pegjsMarkdown(p *pegjsText, def string) string {
 // true/false questions must match in stem, options, correct answers and
 // feedback; every other type must be reported.
 func TestParseGIFTPegjs(t *testing.T) {
+	needShared(t)
 	files, err := filepath.Glob(filepath.Join(sharedTestdata, "gift/gift-pegjs/*.gift"))
 	if err != nil || len(files) < 50 {
 		t.Fatalf("found %d GIFT files (%v); want the 51 of the corpus", len(files), err)

@@ -99,7 +99,7 @@ func yamlItemList(text []byte, errs *lineErrors) []*yaml.Node {
 	}
 	switch {
 	case items == nil:
-		if len(*errs) == 0 {
+		if errs.len() == 0 {
 			errs.add(root.Line, "the file has no items: list")
 		}
 		return nil

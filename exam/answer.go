@@ -51,17 +51,21 @@ func (s *Service) SaveResponse(ctx context.Context, userID, attemptID, questionI
 	if in.Choices == nil {
 		in.Choices = []string{}
 	}
+	// Taken before queueing: the deadline check uses when the answer
+	// arrived, however long it then waits for the writer.
+	arrived := arrival(ctx, s.clock.Now())
 	err := s.db.Batch(ctx, func(tx *sql.Tx) error {
 		// Once the writer runs it, the save completes even if the client
 		// has gone: a cancellable context would also cost a watcher
 		// goroutine per statement on the hot path.
 		ctx := context.WithoutCancel(ctx)
-		now := s.clock.Now()
-		deadline, err := s.saveTx(ctx, tx, userID, attemptID, questionID, in, now)
+		deadline, err := s.saveTx(ctx, tx, userID, attemptID, questionID, in, arrived)
 		if err != nil {
 			return err
 		}
-		ack = SaveAck{SavedAt: now, RemainingSeconds: remaining(deadline, now)}
+		// The time left is counted from now, so the client's countdown
+		// stays true to the server's clock.
+		ack = SaveAck{SavedAt: arrived, RemainingSeconds: remaining(deadline, s.clock.Now())}
 		return nil
 	})
 	if err != nil {
@@ -70,7 +74,8 @@ func (s *Service) SaveResponse(ctx context.Context, userID, attemptID, questionI
 	return ack, nil
 }
 
-// saveTx is SaveResponse inside the writer. It returns the attempt's deadline.
+// saveTx is SaveResponse inside the writer; now is when the answer arrived.
+// It returns the attempt's deadline.
 func (s *Service) saveTx(ctx context.Context, tx *sql.Tx, userID, attemptID, questionID string, in AnswerInput, now time.Time) (time.Time, error) {
 	var owner string
 	var status Status

@@ -99,6 +99,7 @@ func randomSeed() int64 {
 // still match these with errors.Is.
 var (
 	ErrTierNotFound        = apperr.New(apperr.NotFound, "tier_not_found", "No tier has that code.")
+	ErrTierConflict        = apperr.New(apperr.Conflict, "tier_conflict", "Someone changed this tier since you loaded it; reload it and apply your change again.")
 	ErrTierUnavailable     = apperr.New(apperr.Conflict, "tier_unavailable", "This exam cannot be assembled right now because the question bank is short of items.")
 	ErrBlueprintUnfillable = apperr.New(apperr.Invalid, "blueprint_unfillable", "The question bank does not have enough active items to fill this blueprint.")
 	ErrNotFound            = apperr.New(apperr.NotFound, "attempt_not_found", "No attempt of yours has that id.")

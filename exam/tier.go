@@ -85,23 +85,32 @@ func (t Tier) MarshalJSON() ([]byte, error) {
 
 // TierUpdate changes a tier; nil fields stay as they are. Prerequisite ""
 // removes the prerequisite. Code and QuestionCount, when given, must match
-// the tier and the blueprint total (so a tier fetched and sent back
-// unchanged is accepted).
+// the tier and the blueprint total, so a tier fetched and sent back
+// unchanged is accepted. UpdatedAt, when given, is an optimistic lock as an
+// item's version is: the update is refused with tier_conflict if the tier
+// changed since that time. The other read-only fields of the tier's own
+// representation (eligibility, retry_after) are accepted and ignored.
 type TierUpdate struct {
-	Code              *string   `json:"code,omitempty"`
-	Name              *string   `json:"name,omitempty"`
-	Level             *int      `json:"level,omitempty"`
-	Description       *string   `json:"description,omitempty"`
-	Prerequisite      *string   `json:"prerequisite,omitempty"`
-	QuestionCount     *int      `json:"question_count,omitempty"`
-	TimeLimitSeconds  *int      `json:"time_limit_seconds,omitempty"`
-	PassPercent       *int      `json:"pass_percent,omitempty"`
-	ValidityDays      *int      `json:"validity_days,omitempty"`
-	Blueprint         Blueprint `json:"blueprint,omitempty"`
-	PartialCredit     *bool     `json:"partial_credit,omitempty"`
-	RetakeWaitSeconds *int      `json:"retake_wait_seconds,omitempty"`
-	MaxAttempts       *int      `json:"max_attempts,omitempty"`
-	AttemptWindowDays *int      `json:"attempt_window_days,omitempty"`
+	Code              *string    `json:"code,omitempty"`
+	Name              *string    `json:"name,omitempty"`
+	Level             *int       `json:"level,omitempty"`
+	Description       *string    `json:"description,omitempty"`
+	Prerequisite      *string    `json:"prerequisite,omitempty"`
+	QuestionCount     *int       `json:"question_count,omitempty"`
+	TimeLimitSeconds  *int       `json:"time_limit_seconds,omitempty"`
+	PassPercent       *int       `json:"pass_percent,omitempty"`
+	ValidityDays      *int       `json:"validity_days,omitempty"`
+	Blueprint         Blueprint  `json:"blueprint,omitempty"`
+	PartialCredit     *bool      `json:"partial_credit,omitempty"`
+	RetakeWaitSeconds *int       `json:"retake_wait_seconds,omitempty"`
+	MaxAttempts       *int       `json:"max_attempts,omitempty"`
+	AttemptWindowDays *int       `json:"attempt_window_days,omitempty"`
+	UpdatedAt         *time.Time `json:"updated_at,omitempty"`
+
+	// Read-only: what GET shows a signed-in candidate. Ignored.
+	Eligible         json.RawMessage `json:"eligible,omitempty"`
+	IneligibleReason json.RawMessage `json:"ineligible_reason,omitempty"`
+	RetryAfter       json.RawMessage `json:"retry_after,omitempty"`
 }
 
 func strp(s string) *string { return &s }

@@ -31,6 +31,17 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 		}
 	}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
+		if u.UpdatedAt != nil {
+			// Checked in the writer so two administrators editing at once
+			// cannot both pass it.
+			now, err := findTier(ctx, tx, code)
+			if err != nil {
+				return err
+			}
+			if !now.UpdatedAt.Equal(*u.UpdatedAt) {
+				return ErrTierConflict.With("current_updated_at", now.UpdatedAt)
+			}
+		}
 		if t.Prerequisite != nil {
 			p, err := findTier(ctx, tx, *t.Prerequisite)
 			if errors.Is(err, ErrTierNotFound) {

@@ -269,19 +269,7 @@ type importResponse struct {
 }
 
 func (s *Server) importBank(c echo.Context, data []byte, format string, opt bank.ParseOptions, dryRun bool) (importResponse, error) {
-	var parsed []bank.Parsed
-	var skipped []bank.Skipped
-	var err error
-	switch format {
-	case "yaml", "yml":
-		parsed, err = bank.ParseYAML(data, opt)
-	case "gift":
-		parsed, skipped, err = bank.ParseGIFT(data, opt)
-	case "aiken":
-		parsed, err = bank.ParseAiken(data, opt)
-	default:
-		return importResponse{}, apperr.New(apperr.BadRequest, "unknown_format", "Use format yaml, gift or aiken.")
-	}
+	parsed, skipped, err := bank.Parse(format, data, opt)
 	if err != nil {
 		return importResponse{}, err
 	}
@@ -330,10 +318,7 @@ func (s *Server) handleBankExport(c echo.Context) error {
 		flat[i] = *it
 	}
 	var buf bytes.Buffer
-	switch format {
-	case "yaml":
-		err = bank.WriteYAML(&buf, flat)
-	case "gift":
+	if strings.EqualFold(format, "gift") {
 		// Items GIFT cannot hold are named in the file; the count goes in
 		// a header so a script can notice without reading it.
 		n := 0
@@ -343,14 +328,11 @@ func (s *Server) handleBankExport(c echo.Context) error {
 			}
 		}
 		c.Response().Header().Set("X-Export-Skipped", strconv.Itoa(n))
-		err = bank.WriteGIFT(&buf, flat)
-	default:
-		return apperr.New(apperr.BadRequest, "unknown_format", "Export writes format yaml or gift.")
 	}
-	if err != nil {
+	if err := bank.Write(format, &buf, flat); err != nil {
 		return err
 	}
-	ext := map[string]string{"yaml": "yaml", "gift": "gift"}[format]
+	ext := map[string]string{"yaml": "yaml", "yml": "yaml", "gift": "gift"}[strings.ToLower(format)]
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="mopscert-bank.`+ext+`"`)
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", buf.Bytes())
 }

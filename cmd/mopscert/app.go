@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,7 +71,8 @@ func (m *Main) open(ctx context.Context) error {
 	m.bank = bank.NewStore(d, m.Clock)
 	m.linter = bank.NewLinter(nil)
 	m.bank.ActivationCheck = m.linter.ActivationCheck
-	m.certs, err = cert.New(ctx, d, m.Clock, m.Config.BaseURL)
+	// No key is made here: only serve and keys rotate create signing keys.
+	m.certs, err = cert.Open(d, m.Clock, m.Config.BaseURL)
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
@@ -87,21 +87,21 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.open(ctx); err != nil {
 		return err
 	}
-	if err := m.seed(ctx); err != nil {
+	// Another process starting on the same file waits here and then finds
+	// each step done.
+	err := db.WithStartupLock(ctx, m.Config.DB, func() error {
+		if err := m.seed(ctx); err != nil {
+			return err
+		}
+		return m.certs.EnsureKey(ctx)
+	})
+	if err != nil {
 		return err
 	}
-	// Read here rather than in Config: an operator's knob that needs no
-	// flag (like MOPSCERT_PPROF_ADDR below).
-	maxConns := 0
-	if v := getenv("MOPSCERT_MAX_CONNS_PER_CLIENT"); v != "" {
-		var err error
-		if maxConns, err = strconv.Atoi(v); err != nil {
-			return fmt.Errorf("MOPSCERT_MAX_CONNS_PER_CLIENT=%q: want a whole number (-1 for no limit)", v)
-		}
-	}
+	m.warnBaseURL()
 	srv, err := web.New(web.Config{
 		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
-		MaxConnsPerClient: maxConns,
+		MaxConnsPerClient: m.Config.MaxConnsPerClient,
 	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger})
 	if err != nil {
 		return err
@@ -131,11 +131,26 @@ func (m *Main) Run(ctx context.Context) error {
 			m.logger.Error("server stopped", "err", err)
 		}
 	}()
-	if addr := getenv("MOPSCERT_PPROF_ADDR"); addr != "" {
-		m.startPprof(addr)
+	if m.Config.PprofAddr != "" {
+		m.startPprof(m.Config.PprofAddr)
 	}
 	m.logger.Info("mopscert listening", "addr", ln.Addr().String(), "base_url", m.Config.BaseURL, "db", m.Config.DB, "version", version)
 	return nil
+}
+
+// warnBaseURL logs when the listen port was changed but the public URL was
+// left at its default: links and QR codes would then name the wrong port.
+func (m *Main) warnBaseURL() {
+	def := DefaultConfig()
+	if m.Config.BaseURL != def.BaseURL || m.Config.Addr == def.Addr {
+		return
+	}
+	_, port, err := net.SplitHostPort(m.Config.Addr)
+	if err != nil || port == "8080" {
+		return
+	}
+	m.logger.Warn("MOPSCERT_ADDR changed but MOPSCERT_BASE_URL is the default: certificate links and QR codes will point at the wrong port; set MOPSCERT_BASE_URL",
+		"MOPSCERT_ADDR", m.Config.Addr, "MOPSCERT_BASE_URL", m.Config.BaseURL)
 }
 
 // seed gives a new database what it needs: the first admin, the default

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mopscert/mopscert/bank"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -84,7 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errUsage):
+	case errors.Is(err, errUsage), errors.Is(err, bank.ErrUnknownFormat):
 		fmt.Fprintln(stderr, "mopscert:", err)
 		return 2
 	case errors.Is(err, errLintFailed):

@@ -97,7 +97,7 @@ func sampleItems(file string) ([]bank.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	parsed, _, err := parseBank(data, formatOf("", file), bank.ParseOptions{})
+	parsed, _, err := bank.Parse(formatOf("", file), data, bank.ParseOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}

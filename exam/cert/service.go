@@ -43,6 +43,19 @@ const (
 // https://cert.example.org), creating the first signing key if the database
 // has none.
 func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Service, error) {
+	s, err := Open(d, clk, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.EnsureKey(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Open is New without creating the first signing key: commands that only
+// read (bank lint, export) must not change the database's keys.
+func Open(d *db.DB, clk clock.Clock, baseURL string) (*Service, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("cert: base URL %q must be an absolute http(s) URL", baseURL)
@@ -50,7 +63,14 @@ func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Servi
 	s := &Service{db: d, clk: clk, baseURL: u.String(), host: u.Host, keys: newKeyring(),
 		pdfs: newLRU[[]byte](pdfCacheEntries), verified: newLRU[string](verifiedCacheEntries)}
 	s.parser = newParser(s.baseURL, func() time.Time { return s.clk.Now() })
-	err = d.Update(ctx, func(tx *sql.Tx) error {
+	return s, nil
+}
+
+// EnsureKey creates the first signing key when there is none. The check and
+// the insert share one write transaction, so two processes starting at once
+// make one key.
+func (s *Service) EnsureKey(ctx context.Context) error {
+	err := s.db.Update(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signing_keys`).Scan(&n); err != nil {
 			return fmt.Errorf("count signing keys: %w", err)
@@ -58,13 +78,13 @@ func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Servi
 		if n > 0 {
 			return nil
 		}
-		_, err := createKey(ctx, tx, clk.Now().UTC())
+		_, err := createKey(ctx, tx, s.clk.Now().UTC())
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cert: %w", err)
+		return fmt.Errorf("cert: %w", err)
 	}
-	return s, nil
+	return nil
 }
 
 // BaseURL is the public URL tokens name as their issuer.
