@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	api.GET("/tiers/:code/syllabus", s.handleSyllabus)
 	s.examRoutes(api)
 	s.certRoutes(api)
+	s.credentialRoutes()
 	s.adminRoutes(api.Group("/admin", requireAdmin))
 }
 

@@ -71,6 +71,9 @@ func (m *Main) open(ctx context.Context) error {
 	m.linter = bank.NewLinter(nil)
 	m.bank.ActivationCheck = m.linter.ActivationCheck
 	m.certs, err = cert.New(ctx, d, m.Clock, m.Config.BaseURL)
+	if err == nil {
+		m.certs.SetOrgName(m.Config.OrgName)
+	}
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}

@@ -68,6 +68,11 @@ type Credential struct {
 	SupersededBy   string     `json:"superseded_by,omitempty"` // the renewal that replaced it
 	RenewalOpensAt *time.Time `json:"-"`                       // see Renewal
 	GraceUntil     *time.Time `json:"-"`
+
+	// Filled on every read like Status: LinkedIn's add-to-profile link
+	// (absent while revoked) and the renewal window where renewal applies.
+	LinkedInURL string   `json:"linkedin_url,omitempty"`
+	RenewalInfo *Renewal `json:"renewal,omitempty"`
 }
 
 // Renewal is when a credential can be renewed: from OpensAt, and after

@@ -83,6 +83,8 @@ func (s *Service) shortVerifyURL(id string) string { return s.baseURL + "/verify
 func (s *Service) fill(c *Credential, now time.Time) {
 	c.Status = c.statusAt(now)
 	c.VerifyURL = s.verifyURL(c.Token)
+	c.LinkedInURL = s.linkedInURL(c)
+	c.RenewalInfo = c.Renewal()
 }
 
 func validateIssue(req *IssueRequest) error {
