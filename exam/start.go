@@ -24,6 +24,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 	// Read phase: refuse early (before the draw) and learn which items the
 	// candidate has seen at this tier. The write phase checks again.
 	seen := map[string]bool{}
+	renews := ""
 	err = s.db.View(ctx, func(tx *sql.Tx) error {
 		f, err := loadFacts(ctx, tx, userID, s.clock.Now(), "")
 		if err != nil {
@@ -32,6 +33,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		if e := f.check(t, s.clock.Now(), true); e != nil {
 			return e
 		}
+		renews = f.renewable[t.Code]
 		return seenItems(ctx, tx, userID, t.Code, seen)
 	})
 	if err != nil {
@@ -43,7 +45,11 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		return nil, fmt.Errorf("start %s: %w", t.Code, err)
 	}
 	seed := s.cfg.Seed()
-	picks, short := draw(pool, t.Blueprint, seen, seed)
+	form := t
+	if renews != "" {
+		form = renewalForm(t)
+	}
+	picks, short := draw(pool, form.Blueprint, seen, seed)
 	if len(short) > 0 {
 		e := withMessage(ErrTierUnavailable, fmt.Sprintf("The %s exam cannot be assembled right now: %s.", t.Name, short))
 		need := map[string]int{}
@@ -75,10 +81,13 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 
 	a := &attemptRow{
 		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
-		Seed: seed, TimeLimitSeconds: t.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
+		Seed: seed, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
 	}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		return s.startTx(ctx, tx, t, a, qs)
+		if err := s.startTx(ctx, tx, t, a, qs); err != nil {
+			return err
+		}
+		return markRenewal(ctx, tx, a.ID, renews)
 	})
 	if err != nil {
 		return nil, err

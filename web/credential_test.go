@@ -93,6 +93,9 @@ func TestCredentialAPI(t *testing.T) {
 		if err != nil || u.Query().Get("certId") != c.ID || u.Query().Get("organizationName") != "mopscert" {
 			t.Errorf("linkedin_url = %q", link)
 		}
+		if r, ok := got["renewal"].(map[string]any); !ok || r["opens_at"] == nil || r["grace_until"] == nil {
+			t.Errorf("renewal = %v, want {opens_at, grace_until}", got["renewal"])
+		}
 		ts.call(t, "POST", "/api/v1/admin/certificates/"+c.ID+"/revoke", ts.admin, map[string]string{"reason": "misconduct"})
 		got = nil
 		ts.call(t, "GET", "/api/v1/certificates/"+c.ID, tok, nil).decode(t, &got)
