@@ -1,7 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -106,4 +110,59 @@ func TestCredentialAPI(t *testing.T) {
 			t.Errorf("revoked credential verifies as %v", v["status"])
 		}
 	})
+}
+
+// postVerifyPage submits the people's verify form with an uploaded
+// credential file or a pasted value, as a browser would.
+func (ts *testServer) postVerifyPage(t *testing.T, field, filename, value string) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField(csrfField, "test-csrf-value")
+	if filename != "" {
+		fw, _ := mw.CreateFormFile(field, filename)
+		fw.Write([]byte(value))
+	} else {
+		_ = mw.WriteField(field, value)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", ts.URL+"/verify", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: csrfCookie, Value: "test-csrf-value"})
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("verify page: %d %s", res.StatusCode, b)
+	}
+	return string(b)
+}
+
+func TestVerifyPageTakesOpenBadge(t *testing.T) {
+	ts := newTestServer(t)
+	tok := ts.candidate(t, "page@example.com")
+	c := ts.pass(t, tok)
+	ld := ts.call(t, "GET", "/api/v1/certificates/"+c.ID+"/credential", tok, nil)
+	jwt := ts.call(t, "GET", "/api/v1/certificates/"+c.ID+"/credential?format=jwt", tok, nil)
+	tests := []struct {
+		name, field, file, value, want string
+	}{
+		{"OKUploadedJSON", "credential", c.ID + ".json", string(ld.body), "Valid"},
+		{"OKPastedJWT", "q", "", string(jwt.body), "Valid"},
+		{"ErrAlteredJSON", "credential", "x.json", strings.Replace(string(ld.body), c.HolderName, "Someone Else", 1), "Not valid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := ts.postVerifyPage(t, tt.field, tt.file, tt.value)
+			if !strings.Contains(page, "<h2 id=\"verdict-h\">"+tt.want+"</h2>") {
+				t.Fatalf("page does not say %q:\n%s", tt.want, page)
+			}
+			if tt.want != "Valid" && strings.Contains(page, "Someone Else") {
+				t.Error("the page shows the altered credential's holder")
+			}
+		})
+	}
 }
