@@ -26,6 +26,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 	// candidate has seen at this tier. The write phase checks again.
 	seen := map[string]bool{}
 	lastDrawn := map[string]int64{}
+	renews := ""
 	err = s.db.View(ctx, func(tx *sql.Tx) error {
 		f, err := loadFacts(ctx, tx, userID, s.clock.Now(), "")
 		if err != nil {
@@ -34,6 +35,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		if e := f.check(t, s.clock.Now(), true); e != nil {
 			return e
 		}
+		renews = f.renewable[t.Code]
 		if err := seenItems(ctx, tx, userID, t.Code, seen); err != nil {
 			return err
 		}
@@ -48,7 +50,11 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		return nil, fmt.Errorf("start %s: %w", t.Code, err)
 	}
 	seed := s.cfg.Seed()
-	picks, short := draw(pool, t.Blueprint, seen, lastDrawn, seed)
+	form := t
+	if renews != "" {
+		form = renewalForm(t)
+	}
+	picks, short := draw(pool, form.Blueprint, seen, lastDrawn, seed)
 	if len(short) > 0 {
 		e := withMessage(ErrTierUnavailable, fmt.Sprintf("The %s exam cannot be assembled right now: %s.", t.Name, short))
 		need := map[string]int{}
@@ -80,10 +86,13 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 
 	a := &attemptRow{
 		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
-		Seed: seed, TimeLimitSeconds: t.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
+		Seed: seed, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
 	}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		return s.startTx(ctx, tx, t, a, qs)
+		if err := s.startTx(ctx, tx, t, a, qs); err != nil {
+			return err
+		}
+		return markRenewal(ctx, tx, a.ID, renews)
 	})
 	if err != nil {
 		return nil, err

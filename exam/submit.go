@@ -161,10 +161,14 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 		if err != nil {
 			return err
 		}
-		c, err := s.certs.IssueTx(ctx, tx, cert.IssueRequest{
+		req := cert.IssueRequest{
 			AttemptID: a.ID, UserID: a.UserID, HolderName: a.HolderName,
 			Tier: t.Code, TierName: t.Name, ValidFor: time.Duration(t.ValidityDays) * 24 * time.Hour,
-		})
+		}
+		if err := renewalIssue(ctx, tx, a.ID, t, &req); err != nil {
+			return err
+		}
+		c, err := s.certs.IssueTx(ctx, tx, req)
 		if err != nil {
 			return fmt.Errorf("issue certificate for %s: %w", a.ID, err)
 		}

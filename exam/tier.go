@@ -55,6 +55,13 @@ type Tier struct {
 	AttemptWindowDays int       `json:"attempt_window_days"`
 	UpdatedAt         time.Time `json:"updated_at"`
 
+	// Renewal (see renewal.go): how many days before expiry a holder may
+	// renew, by a short or a full exam, and how many days after expiry the
+	// renewal may still be finished.
+	RenewalWindowDays int         `json:"renewal_window_days"`
+	RenewalMode       RenewalMode `json:"renewal_mode"`
+	GraceDays         int         `json:"grace_days"`
+
 	// Set by Tiers for a signed-in user only; both are then present in JSON,
 	// ineligible_reason as null when Eligible.
 	Eligible         *bool      `json:"eligible,omitempty"`
@@ -91,21 +98,24 @@ func (t Tier) MarshalJSON() ([]byte, error) {
 // changed since that time. The other read-only fields of the tier's own
 // representation (eligibility, retry_after) are accepted and ignored.
 type TierUpdate struct {
-	Code              *string    `json:"code,omitempty"`
-	Name              *string    `json:"name,omitempty"`
-	Level             *int       `json:"level,omitempty"`
-	Description       *string    `json:"description,omitempty"`
-	Prerequisite      *string    `json:"prerequisite,omitempty"`
-	QuestionCount     *int       `json:"question_count,omitempty"`
-	TimeLimitSeconds  *int       `json:"time_limit_seconds,omitempty"`
-	PassPercent       *int       `json:"pass_percent,omitempty"`
-	ValidityDays      *int       `json:"validity_days,omitempty"`
-	Blueprint         Blueprint  `json:"blueprint,omitempty"`
-	PartialCredit     *bool      `json:"partial_credit,omitempty"`
-	RetakeWaitSeconds *int       `json:"retake_wait_seconds,omitempty"`
-	MaxAttempts       *int       `json:"max_attempts,omitempty"`
-	AttemptWindowDays *int       `json:"attempt_window_days,omitempty"`
-	UpdatedAt         *time.Time `json:"updated_at,omitempty"`
+	Code              *string      `json:"code,omitempty"`
+	Name              *string      `json:"name,omitempty"`
+	Level             *int         `json:"level,omitempty"`
+	Description       *string      `json:"description,omitempty"`
+	Prerequisite      *string      `json:"prerequisite,omitempty"`
+	QuestionCount     *int         `json:"question_count,omitempty"`
+	TimeLimitSeconds  *int         `json:"time_limit_seconds,omitempty"`
+	PassPercent       *int         `json:"pass_percent,omitempty"`
+	ValidityDays      *int         `json:"validity_days,omitempty"`
+	Blueprint         Blueprint    `json:"blueprint,omitempty"`
+	PartialCredit     *bool        `json:"partial_credit,omitempty"`
+	RetakeWaitSeconds *int         `json:"retake_wait_seconds,omitempty"`
+	MaxAttempts       *int         `json:"max_attempts,omitempty"`
+	AttemptWindowDays *int         `json:"attempt_window_days,omitempty"`
+	RenewalWindowDays *int         `json:"renewal_window_days,omitempty"`
+	RenewalMode       *RenewalMode `json:"renewal_mode,omitempty"`
+	GraceDays         *int         `json:"grace_days,omitempty"`
+	UpdatedAt         *time.Time   `json:"updated_at,omitempty"`
 
 	// Read-only: what GET shows a signed-in candidate. Ignored.
 	Eligible         json.RawMessage `json:"eligible,omitempty"`
@@ -183,7 +193,8 @@ func insertTier(ctx context.Context, tx *sql.Tx, t Tier, now time.Time, onConfli
 }
 
 const tierColumns = `code, name, level, description, prerequisite, time_limit_seconds, pass_percent,
-	validity_days, blueprint, partial_credit, retake_wait_seconds, max_attempts, attempt_window_days, updated_at`
+	validity_days, blueprint, partial_credit, retake_wait_seconds, max_attempts, attempt_window_days, updated_at,
+	renewal_window_days, renewal_mode, grace_days`
 
 func scanTier(r interface{ Scan(...any) error }) (Tier, error) {
 	var t Tier
@@ -191,7 +202,8 @@ func scanTier(r interface{ Scan(...any) error }) (Tier, error) {
 	var bp string
 	if err := r.Scan(&t.Code, &t.Name, &t.Level, &t.Description, &prereq, &t.TimeLimitSeconds,
 		&t.PassPercent, &t.ValidityDays, &bp, &t.PartialCredit, &t.RetakeWaitSeconds,
-		&t.MaxAttempts, &t.AttemptWindowDays, &t.UpdatedAt); err != nil {
+		&t.MaxAttempts, &t.AttemptWindowDays, &t.UpdatedAt,
+		&t.RenewalWindowDays, &t.RenewalMode, &t.GraceDays); err != nil {
 		return Tier{}, err
 	}
 	if prereq.Valid {

@@ -71,6 +71,9 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 		if err != nil {
 			return fmt.Errorf("update tier %s: %w", code, err)
 		}
+		if err := updateRenewalRules(ctx, tx, t); err != nil {
+			return err
+		}
 		// Tiers that name this one as prerequisite must stay above it.
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tiers WHERE prerequisite = ? AND level <= ?`,
@@ -168,6 +171,7 @@ func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
 	if u.QuestionCount != nil && *u.QuestionCount != t.QuestionCount {
 		f["question_count"] = fmt.Sprintf("The question count follows from the blueprint: %d.", t.QuestionCount)
 	}
+	applyRenewalUpdate(&t, u, f)
 	return t, f
 }
 

@@ -66,6 +66,7 @@ func (s *Server) routes() {
 	api.GET("/tiers/:code/syllabus", s.handleSyllabus)
 	s.examRoutes(api)
 	s.certRoutes(api)
+	s.credentialRoutes()
 	s.adminRoutes(api.Group("/admin", requireAdmin))
 	s.statsRoutes(api.Group("/admin/stats", requireAdmin))
 	s.statsPages(admin)

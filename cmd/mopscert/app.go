@@ -73,6 +73,9 @@ func (m *Main) open(ctx context.Context) error {
 	m.bank.ActivationCheck = m.linter.ActivationCheck
 	// No key is made here: only serve and keys rotate create signing keys.
 	m.certs, err = cert.Open(d, m.Clock, m.Config.BaseURL)
+	if err == nil {
+		m.certs.SetOrgName(m.Config.OrgName)
+	}
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}

@@ -17,6 +17,7 @@ type Config struct {
 	Addr           string
 	DB             string
 	BaseURL        string
+	OrgName        string // the issuer's name in Open Badges and LinkedIn links
 	AdminEmail     string
 	AdminPassword  string
 	AdminName      string
@@ -75,6 +76,7 @@ func parseEnv(c *Config, getenv func(string) string) error {
 	str("MOPSCERT_ADDR", &c.Addr)
 	str("MOPSCERT_DB", &c.DB)
 	str("MOPSCERT_BASE_URL", &c.BaseURL)
+	str("MOPSCERT_ORG_NAME", &c.OrgName)
 	str("MOPSCERT_ADMIN_EMAIL", &c.AdminEmail)
 	str("MOPSCERT_ADMIN_PASSWORD", &c.AdminPassword)
 	str("MOPSCERT_ADMIN_NAME", &c.AdminName)
@@ -119,6 +121,7 @@ func serveFlags(fs *flag.FlagSet, c *Config) *string {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (MOPSCERT_ADDR)")
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (MOPSCERT_DB)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in tokens and links (MOPSCERT_BASE_URL)")
+	fs.StringVar(&c.OrgName, "org-name", c.OrgName, "issuer name in Open Badges and LinkedIn links (MOPSCERT_ORG_NAME; default mopscert)")
 	fs.BoolVar(&c.DefaultBank, "default-bank", c.DefaultBank, "load the shipped items into an empty bank (MOPSCERT_DEFAULT_BANK)")
 	fs.BoolVar(&c.RateLimits, "rate-limits", c.RateLimits, "per-client limits on login, registration, verification (MOPSCERT_RATE_LIMITS)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (MOPSCERT_LOG_FORMAT)")
