@@ -27,6 +27,9 @@ type FormQuestion struct {
 	Ref   bank.Ref
 	Type  bank.Type
 	Order []int // displayed position -> authored index
+	// MatchOrder is a matching question's answer list: displayed position
+	// -> authored index of the option whose match it is.
+	MatchOrder []int
 }
 
 // OptionID is the displayed id of the option at displayed position p.
@@ -38,7 +41,7 @@ func (s *Service) FormKey(ctx context.Context, attemptID string) ([]FormQuestion
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		qs, err := findQuestions(ctx, tx, attemptID)
 		for _, q := range qs {
-			out = append(out, FormQuestion{ID: q.ID, Ref: q.Ref, Type: q.Type, Order: q.Order})
+			out = append(out, FormQuestion{ID: q.ID, Ref: q.Ref, Type: q.Type, Order: q.Order, MatchOrder: q.MatchOrder})
 		}
 		return err
 	})

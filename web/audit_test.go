@@ -33,7 +33,7 @@ func TestAuditPage(t *testing.T) {
 		if p.status != 200 {
 			t.Fatalf("audit page: %d", p.status)
 		}
-		for _, want := range []string{`href="/admin/items/` + it.ID + `"`, "key_giveaway", `<th scope="row">foundation</th>`, "guesser_above_chance"} {
+		for _, want := range []string{`href="/admin/items/` + it.ID + `"`, "key_giveaway", `<th scope="row">foundation</th>`, `<th scope="col">Guesser score</th>`} {
 			if !bytes.Contains(p.body, []byte(want)) {
 				t.Errorf("audit page lacks %s", want)
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/mopscert/mopscert/bank"
 	"strings"
 	"testing"
 
@@ -23,8 +24,16 @@ func TestBrowserStatistics(t *testing.T) {
 	if err != nil || len(pool) == 0 {
 		t.Fatal(err)
 	}
+	// The giveaway is a choice item, so its page has option bars to check.
+	giveaway := ""
+	for _, p := range pool {
+		if it, err := m.bank.FindItemByID(context.Background(), p.ID); err == nil && it.Type == bank.Single {
+			giveaway = p.ID
+			break
+		}
+	}
 	r := &simulate.Runner{DB: m.db, Exams: m.exams, Items: m.bank, Certs: m.certs, Seed: 5,
-		Model: simulate.Model{Items: map[string]simulate.ItemParams{pool[0].ID: {Giveaway: true}}}}
+		Model: simulate.Model{Items: map[string]simulate.ItemParams{giveaway: {Giveaway: true}}}}
 	if _, err := r.Run(context.Background(), "foundation", 80); err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +43,8 @@ func TestBrowserStatistics(t *testing.T) {
 		chromedp.SendKeys("#email", adminEmail, chromedp.ByQuery),
 		chromedp.SendKeys("#password", adminPassword, chromedp.ByQuery),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.tier-card`, chromedp.ByQuery),
-		chromedp.Click(`a[href="/admin/stats"]`, chromedp.ByQuery), // from the navigation
+		chromedp.WaitVisible(`a[href="/admin/stats"]`, chromedp.ByQuery), // admins land on the admin pages
+		chromedp.Click(`a[href="/admin/stats"]`, chromedp.ByQuery),       // from the navigation
 		chromedp.WaitVisible(`#histogram`, chromedp.ByQuery),
 	)
 	snap(t, ctx, "admin-statistics")
@@ -95,6 +104,9 @@ func TestBrowserStatistics(t *testing.T) {
 		t.Fatalf("after Enter on a queue link: %s", loc)
 	}
 	snap(t, ctx, "admin-item-statistics")
+	// Items without options (numeric, ordering, matching) have no option
+	// bars; the giveaway has.
+	do(t, ctx, chromedp.Navigate(base+"/admin/stats/items/"+giveaway+"?tier=foundation"), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
 	var opt struct{ Title, Desc string }
 	do(t, ctx, chromedp.Evaluate(`(() => { const s = document.querySelector("svg#options");
 		return s ? {Title: s.querySelector("title").textContent, Desc: s.querySelector("desc").textContent} : {}; })()`, &opt))

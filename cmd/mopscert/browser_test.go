@@ -156,7 +156,8 @@ func waitSaved(t *testing.T, ctx context.Context) {
 
 func TestBrowserCandidateExam(t *testing.T) {
 	ctx := browser(t)
-	m := startMain(t, "", func(c *Config) { c.SweepEvery = 200 * time.Millisecond })
+	m := startMain(t, "", func(c *Config) { c.SweepEvery = 200 * time.Millisecond; c.DefaultBank = false })
+	choiceFoundation(t, m)
 	base := m.URL()
 	registerInBrowser(t, ctx, base, "Zoë Ångström", "zoe@example.com")
 	snap(t, ctx, "dashboard")
@@ -269,7 +270,12 @@ func fetchWithCookies(t *testing.T, ctx context.Context, url string) []byte {
 
 func TestBrowserAutoSubmit(t *testing.T) {
 	ctx := browser(t)
-	m := startMain(t, "", func(c *Config) { c.SweepEvery = 200 * time.Millisecond; c.Grace = time.Second })
+	m := startMain(t, "", func(c *Config) {
+		c.SweepEvery = 200 * time.Millisecond
+		c.Grace = time.Second
+		c.DefaultBank = false
+	})
+	choiceFoundation(t, m)
 	base := m.URL()
 	admin := newClient(t, base)
 	mustStatus(t, admin.login(adminEmail, adminPassword), 200)
@@ -330,7 +336,8 @@ func answerKey(t *testing.T, m *Main, attemptID string) map[string][]string {
 
 func TestBrowserPassVerifyRevoke(t *testing.T) {
 	ctx := browser(t)
-	m := startMain(t, "", nil)
+	m := startMain(t, "", func(c *Config) { c.DefaultBank = false })
+	choiceFoundation(t, m)
 	base := m.URL()
 	registerInBrowser(t, ctx, base, "Наталья Иванова", "natalia@example.com")
 	id := startExam(t, ctx, "foundation")
@@ -501,7 +508,8 @@ func countItems(t *testing.T, m *Main) int {
 // left before the connection returns, opening the exam again sends it.
 func TestBrowserOfflineQueue(t *testing.T) {
 	ctx := browser(t)
-	m := startMain(t, "", nil)
+	m := startMain(t, "", func(c *Config) { c.DefaultBank = false })
+	choiceFoundation(t, m)
 	registerInBrowser(t, ctx, m.URL(), "Ana Offline", "offline@example.com")
 	id := startExam(t, ctx, "foundation")
 	offline := func(off bool) chromedp.Action {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +170,37 @@ func indexOf(xs []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// choiceFoundation replaces the shipped bank with 30 single-answer items for
+// the foundation tier, so the browser tests of the exam page's common parts
+// (keyboard, flags, review, offline queue, auto-submit, certificates) click
+// the same kind of question at the same place every run. The shipped bank
+// and its item types have tests of their own.
+func choiceFoundation(t *testing.T, m *Main) {
+	t.Helper()
+	ctx := context.Background()
+	topics := []string{"lifecycle stages", "lead routing", "consent records", "bounce handling", "list logic",
+		"field governance", "campaign naming", "sync errors", "report filters", "intake briefs"}
+	bp := exam.Blueprint{bank.Concepts: 10, bank.Tools: 14, bank.SoftSkills: 6}
+	n := 0
+	for _, d := range bank.Domains {
+		for i := 0; i < bp[d]; i++ {
+			n++
+			it := &bank.Item{
+				ID: fmt.Sprintf("choice-%02d", n), Status: bank.Active, Domain: d, Tiers: []string{"foundation"},
+				Topic: topics[n%len(topics)], Type: bank.Single,
+				Stem: fmt.Sprintf("Fixture question %d about %s: which of these four labelled answers is the one marked right?", n, topics[n%len(topics)]),
+				Options: []bank.Option{{Text: fmt.Sprintf("Answer north %d", n), Correct: true}, {Text: fmt.Sprintf("Answer south %d", n)},
+					{Text: fmt.Sprintf("Answer east %d", n)}, {Text: fmt.Sprintf("Answer west %d", n)}},
+				Rationale: "A fixture.", Source: "Test fixture",
+			}
+			if err := m.bank.CreateItem(ctx, it, "test"); err != nil {
+				t.Fatalf("create %s: %v", it.ID, err)
+			}
+		}
+	}
+	if _, err := m.exams.UpdateTier(ctx, "foundation", exam.TierUpdate{Blueprint: bp}); err != nil {
+		t.Fatalf("foundation blueprint: %v", err)
+	}
 }

@@ -70,6 +70,12 @@ func (p ItemParams) pRight(theta, share float64) float64 {
 	return 1 / (1 + math.Exp(-a*(theta-b)))
 }
 
+// Right draws whether a candidate of ability theta answers right, for the
+// types answered as a whole (numeric, ordering, matching).
+func (p ItemParams) Right(r *rand.Rand, theta, share float64) bool {
+	return r.Float64() < p.pRight(theta, share)
+}
+
 // Respond draws the authored option indexes a candidate of ability theta
 // chooses on item it.
 func (p ItemParams) Respond(r *rand.Rand, it *bank.Item, theta, share float64) []int {

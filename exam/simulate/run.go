@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/mopscert/mopscert/apperr"
@@ -93,11 +96,12 @@ func (r *Runner) Run(ctx context.Context, tier string, n int) (Summary, error) {
 		for _, q := range form {
 			it := items[q.Ref]
 			p := r.Model.Params(it)
-			picked := p.Respond(rng, it, theta, share)
+			in := answerFor(q, it, func() bool { return p.Right(rng, theta, share) },
+				func() []int { return p.Respond(rng, it, theta, share) })
 			if r.Advance != nil {
 				r.Advance(time.Duration(20+rng.IntN(60)) * time.Second)
 			}
-			if _, err := r.Exams.SaveAnswer(ctx, user, a.ID, q.ID, displayed(q.Order, picked), false); err != nil {
+			if _, err := r.Exams.SaveResponse(ctx, user, a.ID, q.ID, in); err != nil {
 				return sum, fmt.Errorf("simulate: answer %s of %s: %w", q.ID, a.ID, err)
 			}
 		}
@@ -114,6 +118,47 @@ func (r *Runner) Run(ctx context.Context, tier string, n int) (Summary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// answerFor is what a candidate types or picks for question q. The option
+// types go through the model's Respond (it knows miskeys and unused
+// distractors); numeric, ordering and matching items are answered right or
+// wrong as a whole, as right draws.
+func answerFor(q exam.FormQuestion, it *bank.Item, right func() bool, choose func() []int) exam.AnswerInput {
+	switch it.Type {
+	case bank.Numeric:
+		v := it.Numeric.Value
+		if !right() {
+			// Off by more than the tolerance, as a slip in the arithmetic is.
+			v += 10*it.Numeric.Tolerance + 1 + math.Abs(v)/2
+		}
+		return exam.AnswerInput{Value: strconv.FormatFloat(v, 'f', -1, 64)}
+	case bank.Ordering:
+		order := make([]int, len(it.Options)) // authored indexes in the given order
+		for i := range order {
+			order[i] = i
+		}
+		if !right() {
+			order[0], order[1] = order[1], order[0]
+		}
+		var ids []string
+		for _, a := range order {
+			ids = append(ids, exam.OptionID(slices.Index(q.Order, a)))
+		}
+		return exam.AnswerInput{Choices: ids}
+	case bank.Matching:
+		ids := make([]string, len(q.Order))
+		ok := right()
+		for p, prompt := range q.Order {
+			want := prompt
+			if !ok {
+				want = (prompt + 1) % len(q.Order) // every prompt paired with its neighbour's answer
+			}
+			ids[p] = exam.OptionID(slices.Index(q.MatchOrder, want))
+		}
+		return exam.AnswerInput{Choices: ids}
+	}
+	return exam.AnswerInput{Choices: displayed(q.Order, choose())}
 }
 
 // displayed maps authored indexes to the displayed option ids of a form.
