@@ -69,6 +69,8 @@ func (s *Server) routes() {
 	s.adminRoutes(api.Group("/admin", requireAdmin))
 	s.statsRoutes(api.Group("/admin/stats", requireAdmin))
 	s.statsPages(admin)
+	s.challengeRoutes(api)
+	s.challengePages(e, admin)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {
