@@ -54,6 +54,9 @@ type Tier struct {
 	MaxAttempts       int       `json:"max_attempts"`
 	AttemptWindowDays int       `json:"attempt_window_days"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	// PassMarkSource is the approved standard-setting study the pass mark
+	// came from; null when it was set by hand (standard.go).
+	PassMarkSource *PassMarkSource `json:"pass_mark_source"`
 
 	// Set by Tiers for a signed-in user only; both are then present in JSON,
 	// ineligible_reason as null when Eligible.
@@ -102,6 +105,9 @@ type TierUpdate struct {
 	RetakeWaitSeconds *int      `json:"retake_wait_seconds,omitempty"`
 	MaxAttempts       *int      `json:"max_attempts,omitempty"`
 	AttemptWindowDays *int      `json:"attempt_window_days,omitempty"`
+	// PassMarkSource is read-only (set by approving a study); accepted and
+	// ignored so a tier fetched and sent back is not refused.
+	PassMarkSource json.RawMessage `json:"pass_mark_source,omitempty"`
 }
 
 func strp(s string) *string { return &s }
@@ -203,7 +209,9 @@ func findTier(ctx context.Context, tx *sql.Tx, code string) (Tier, error) {
 	if err != nil {
 		return Tier{}, fmt.Errorf("find tier %s: %w", code, err)
 	}
-	return t, nil
+	one := []Tier{t}
+	err = fillPassMarkSources(ctx, tx, one)
+	return one[0], err
 }
 
 func findTiers(ctx context.Context, tx *sql.Tx) ([]Tier, error) {
@@ -220,7 +228,10 @@ func findTiers(ctx context.Context, tx *sql.Tx) ([]Tier, error) {
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, fillPassMarkSources(ctx, tx, out)
 }
 
 // Tier returns one tier.
