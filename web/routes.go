@@ -71,6 +71,8 @@ func (s *Server) routes() {
 	s.statsPages(admin)
 	s.challengeRoutes(api)
 	s.challengePages(e, admin)
+	s.standardRoutes(api.Group("/admin", requireAdmin))
+	s.standardPages(admin)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {
