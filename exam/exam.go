@@ -57,6 +57,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Stats tunes item statistics and the flag policy (stats_store.go).
 	Stats StatsConfig
+	// ChallengeDays is how many days after submitting a candidate may
+	// comment on the attempt's questions. Default DefaultChallengeDays.
+	ChallengeDays int
 }
 
 // DefaultGrace is Config.Grace when none is set.

@@ -24,6 +24,8 @@ type Result struct {
 	SubmittedAt   time.Time        `json:"submitted_at"`
 	Domains       []DomainScore    `json:"domains"`
 	Certificate   *cert.Credential `json:"certificate"` // null when failed or no issuer
+	// Regrades says what regrades changed on this attempt (regrade.go).
+	Regrades []RegradeNote `json:"regrades,omitempty"`
 }
 
 // Submit closes the user's attempt, grades it and, on a pass, issues the
@@ -131,6 +133,9 @@ func (s *Service) finalize(ctx context.Context, a *attemptRow) (res *Result, won
 				return err
 			}
 			g := gradeForm(qs, items, answers, a.PartialCredit, a.PassPercent)
+			if g, err = s.adjustGrade(ctx, tx, a, qs, items, answers, g); err != nil {
+				return err
+			}
 			if err := s.recordGrade(ctx, tx, a, g); err != nil {
 				return err
 			}
@@ -198,6 +203,10 @@ func (s *Service) resultTx(ctx context.Context, tx *sql.Tx, a *attemptRow) (*Res
 		if err := json.Unmarshal([]byte(a.Domains), &res.Domains); err != nil {
 			return nil, fmt.Errorf("attempt %s domains: %w", a.ID, err)
 		}
+	}
+	var err error
+	if res.Regrades, err = regradeNotes(ctx, tx, a.ID); err != nil {
+		return nil, err
 	}
 	if a.CredentialID == "" || s.certs == nil {
 		return res, nil

@@ -54,6 +54,9 @@ type Tier struct {
 	MaxAttempts       int       `json:"max_attempts"`
 	AttemptWindowDays int       `json:"attempt_window_days"`
 	UpdatedAt         time.Time `json:"updated_at"`
+	// PassMarkSource is the approved standard-setting study the pass mark
+	// came from; null when it was set by hand (standard.go).
+	PassMarkSource *PassMarkSource `json:"pass_mark_source"`
 
 	// Renewal (see renewal.go): how many days before expiry a holder may
 	// renew, by a short or a full exam, and how many days after expiry the
@@ -121,6 +124,9 @@ type TierUpdate struct {
 	Eligible         json.RawMessage `json:"eligible,omitempty"`
 	IneligibleReason json.RawMessage `json:"ineligible_reason,omitempty"`
 	RetryAfter       json.RawMessage `json:"retry_after,omitempty"`
+	// PassMarkSource is read-only (set by approving a study); accepted and
+	// ignored so a tier fetched and sent back is not refused.
+	PassMarkSource json.RawMessage `json:"pass_mark_source,omitempty"`
 }
 
 func strp(s string) *string { return &s }
@@ -224,7 +230,9 @@ func findTier(ctx context.Context, tx *sql.Tx, code string) (Tier, error) {
 	if err != nil {
 		return Tier{}, fmt.Errorf("find tier %s: %w", code, err)
 	}
-	return t, nil
+	one := []Tier{t}
+	err = fillPassMarkSources(ctx, tx, one)
+	return one[0], err
 }
 
 func findTiers(ctx context.Context, tx *sql.Tx) ([]Tier, error) {
@@ -241,7 +249,10 @@ func findTiers(ctx context.Context, tx *sql.Tx) ([]Tier, error) {
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, fillPassMarkSources(ctx, tx, out)
 }
 
 // Tier returns one tier.

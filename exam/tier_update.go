@@ -60,8 +60,10 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 			return fmt.Errorf("encode blueprint: %w", err)
 		}
 		t.UpdatedAt = s.clock.Now()
+		// A pass mark typed in by hand no longer comes from a study.
 		_, err = tx.ExecContext(ctx, `UPDATE tiers SET name = ?, level = ?, description = ?, prerequisite = ?,
-			time_limit_seconds = ?, pass_percent = ?, validity_days = ?, blueprint = ?, partial_credit = ?,
+			time_limit_seconds = ?, pass_mark_study = CASE WHEN pass_percent = ?6 THEN pass_mark_study END,
+			pass_percent = ?6, validity_days = ?, blueprint = ?, partial_credit = ?,
 			retake_wait_seconds = ?, max_attempts = ?, attempt_window_days = ?, updated_at = ? WHERE code = ?`,
 			t.Name, t.Level, t.Description, t.Prerequisite, t.TimeLimitSeconds, t.PassPercent, t.ValidityDays,
 			string(bp), t.PartialCredit, t.RetakeWaitSeconds, t.MaxAttempts, t.AttemptWindowDays, t.UpdatedAt, code)

@@ -125,6 +125,9 @@ func (s *Server) pageResult(c echo.Context) error {
 		return err
 	}
 	data := map[string]any{"Result": res, "Tier": t}
+	if err := s.resultComments(c, res, data); err != nil {
+		return err
+	}
 	if res.Certificate != nil && res.Certificate.Status != cert.StatusRevoked {
 		if src, px, ok := qrDataURL(s.cfg.BaseURL + "/verify?id=" + res.Certificate.ID); ok {
 			data["QR"], data["QRSize"] = src, px

@@ -109,6 +109,12 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d %s", n, many)
 	},
 	"hours": func(secs int) int { return secs / 3600 },
+	"mul100": func(v any) float64 {
+		if p, ok := v.(*float64); ok && p != nil {
+			return *p * 100
+		}
+		return 0
+	},
 	"derefTime": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}
@@ -122,6 +128,11 @@ var funcs = template.FuncMap{
 		case *float64:
 			if p == nil {
 				return 0.0
+			}
+			return *p
+		case *int:
+			if p == nil {
+				return 0
 			}
 			return *p
 		}

@@ -70,6 +70,10 @@ func (s *Server) routes() {
 	s.adminRoutes(api.Group("/admin", requireAdmin))
 	s.statsRoutes(api.Group("/admin/stats", requireAdmin))
 	s.statsPages(admin)
+	s.challengeRoutes(api)
+	s.challengePages(e, admin)
+	s.standardRoutes(api.Group("/admin", requireAdmin))
+	s.standardPages(admin)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {

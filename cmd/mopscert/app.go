@@ -79,7 +79,7 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
-	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace,
+	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace, ChallengeDays: m.Config.ChallengeDays,
 		Stats: exam.StatsConfig{Thresholds: stats.Thresholds{MinN: m.Config.StatsMinN}}})
 	return nil
 }

@@ -35,6 +35,9 @@ type Config struct {
 	// MaxConnsPerClient bounds open connections per client address
 	// (MOPSCERT_MAX_CONNS_PER_CLIENT; 0: the default, -1: no limit).
 	MaxConnsPerClient int
+	// ChallengeDays is how long after submitting candidates may comment on
+	// questions (MOPSCERT_CHALLENGE_DAYS).
+	ChallengeDays int
 }
 
 // DefaultConfig is what a fresh clone runs with.
@@ -42,7 +45,7 @@ func DefaultConfig() Config {
 	return Config{
 		Addr: ":8080", DB: "mopscert.db", BaseURL: "http://localhost:8080",
 		DefaultBank: true, RateLimits: true, LogFormat: "text", LogLevel: "info",
-		SweepEvery: time.Second, Grace: 5 * time.Second, StatsMinN: 30,
+		SweepEvery: time.Second, Grace: 5 * time.Second, StatsMinN: 30, ChallengeDays: 14,
 	}
 }
 
@@ -102,6 +105,13 @@ func parseEnv(c *Config, getenv func(string) string) error {
 			return usageError{fmt.Sprintf("MOPSCERT_MAX_CONNS_PER_CLIENT=%q: use a whole number (-1 for no limit)", v)}
 		}
 		c.MaxConnsPerClient = n
+	}
+	if v := getenv("MOPSCERT_CHALLENGE_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			return usageError{fmt.Sprintf("MOPSCERT_CHALLENGE_DAYS=%q: use a whole number of days, 1 or more", v)}
+		}
+		c.ChallengeDays = n
 	}
 	return boolean("MOPSCERT_RATE_LIMITS", &c.RateLimits)
 }
