@@ -156,11 +156,12 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 		return fmt.Errorf("encode domains: %w", err)
 	}
 	var credID sql.NullString
+	t, err := findTier(ctx, tx, a.Tier)
+	if err != nil {
+		return err
+	}
+	var issued *cert.Credential
 	if g.Outcome == OutcomePassed && s.certs != nil {
-		t, err := findTier(ctx, tx, a.Tier)
-		if err != nil {
-			return err
-		}
 		c, err := s.certs.IssueTx(ctx, tx, cert.IssueRequest{
 			AttemptID: a.ID, UserID: a.UserID, HolderName: a.HolderName,
 			Tier: t.Code, TierName: t.Name, ValidFor: time.Duration(t.ValidityDays) * 24 * time.Hour,
@@ -169,6 +170,10 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 			return fmt.Errorf("issue certificate for %s: %w", a.ID, err)
 		}
 		credID = sql.NullString{String: c.ID, Valid: true}
+		issued = &c
+	}
+	if err := s.notifyGraded(ctx, tx, a, g, t.Name, issued); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE attempts SET outcome = ?, correct = ?, total = ?, score_percent = ?,
 		domains = ?, credential_id = ? WHERE id = ?`,

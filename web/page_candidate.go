@@ -84,6 +84,9 @@ func (s *Server) pageDashboard(c echo.Context) error {
 
 func (s *Server) pageExamStart(c echo.Context) error {
 	u := currentUser(c)
+	if err := s.accounts.RequireVerifiedEmail(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
 	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, c.FormValue("tier"))
 	if err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Code == "attempt_in_progress" {

@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	api.POST("/auth/login", s.handleLogin)
 	api.POST("/auth/logout", s.handleLogout, requireUser)
 	api.GET("/me", s.handleMe, requireUser)
+	s.accountRoutes(api)
 
 	e.GET("/", s.pageHome)
 	e.GET("/login", s.pageLogin)

@@ -33,6 +33,10 @@ type testServer struct {
 	bank  *bank.Store
 	certs *cert.Service
 	admin string // admin bearer token
+
+	accounts *account.Store
+	exams    *exam.Service
+	srv      *Server
 }
 
 func newTestServer(t testing.TB) *testServer { return newTestServerWith(t, true) }
@@ -55,7 +59,7 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 	bk := bank.NewStore(d, clk)
 	linter := bank.NewLinter(nil)
 	bk.ActivationCheck = linter.ActivationCheck
-	ts := &testServer{db: d, clk: clk, bank: bk}
+	ts := &testServer{db: d, clk: clk, bank: bk, accounts: accounts}
 	// The server listens before the services exist, so the base URL in
 	// tokens can name its real address.
 	var handler http.Handler
@@ -84,6 +88,7 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	ts.srv, ts.exams = srv, exams
 	handler = srv.Handler()
 	ts.admin = ts.login(t, "admin@example.com", "admin password here")
 	return ts

@@ -20,6 +20,7 @@ import (
 	"github.com/mopscert/mopscert/db"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/mail"
 	"github.com/mopscert/mopscert/web"
 )
 
@@ -43,6 +44,8 @@ type Main struct {
 	certs    *cert.Service
 	server   *web.Server
 	ln       net.Listener
+	outbox   *mail.Outbox
+	mailer   *mail.Worker // nil when no SMTP server is configured
 
 	stopSweep context.CancelFunc
 	wg        sync.WaitGroup
@@ -85,6 +88,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.open(ctx); err != nil {
 		return err
 	}
+	if err := m.mailSetup(); err != nil {
+		return err
+	}
 	if err := m.seed(ctx); err != nil {
 		return err
 	}
@@ -100,7 +106,8 @@ func (m *Main) Run(ctx context.Context) error {
 	srv, err := web.New(web.Config{
 		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
 		MaxConnsPerClient: maxConns,
-	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger})
+	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger,
+		Outbox: m.outbox, MailEnabled: m.mailer != nil})
 	if err != nil {
 		return err
 	}
@@ -119,6 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		m.exams.RunSweeper(sweepCtx, m.Config.SweepEvery)
 	}()
+	m.startMail(sweepCtx)
 	go func() {
 		defer m.wg.Done()
 		if err := srv.Serve(ln); err != nil {
