@@ -33,6 +33,8 @@ var (
 	ErrWrongPassword  = apperr.Fielded(map[string]string{"current_password": "That is not your current password."})
 	ErrTooManyLinks   = apperr.New(apperr.TooMany, "too_many_links", "We have sent several links today already. Look for them in your mailbox (and its spam folder), or try again tomorrow.")
 	ErrEmailUnchanged = apperr.Fielded(map[string]string{"email": "That is already your e-mail address."})
+
+	errAnonymizeRefused = apperr.New(apperr.Conflict, "cannot_anonymize", "Only a candidate's account that is not anonymized yet can be anonymized.")
 )
 
 // RequestPasswordReset mails a single-use reset link to the account with

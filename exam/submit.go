@@ -190,6 +190,9 @@ func (s *Service) resultTx(ctx context.Context, tx *sql.Tx, a *attemptRow) (*Res
 	if a.Status == StatusInProgress || a.SubmittedAt == nil {
 		return nil, ErrAttemptOpen
 	}
+	if a.Outcome == "" { // closed without grading: an admin cancelled it
+		return nil, ErrAttemptCancelled
+	}
 	res := &Result{
 		AttemptID: a.ID, Tier: a.Tier, Outcome: a.Outcome, ScorePercent: a.Score, PassPercent: a.PassPercent,
 		Correct: a.Correct, Total: int(a.Total), AutoSubmitted: a.AutoSubmitted, SubmittedAt: *a.SubmittedAt,

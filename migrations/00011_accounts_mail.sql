@@ -52,7 +52,7 @@ CREATE INDEX mail_outbox_user ON mail_outbox(user_id, id);
 -- What an admin did to a person's account or attempts, why, and when.
 CREATE TABLE admin_actions (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    actor_id       TEXT NOT NULL,
+    actor          TEXT NOT NULL, -- the admin's e-mail address, as elsewhere (granted_by, revoked_by)
     target_user_id TEXT NOT NULL,
     action         TEXT NOT NULL,
     reason         TEXT NOT NULL,
@@ -68,6 +68,16 @@ CREATE TABLE retake_waivers (
     tier_code TEXT NOT NULL,
     waived_at TIMESTAMP NOT NULL,
     PRIMARY KEY (user_id, tier_code)
+);
+
+-- An attempt an admin closed without grading (status 'expired', no outcome):
+-- it does not count for retake waits or attempt caps, and has no result.
+-- Kept apart so the attempts table (and its CHECK) need not be rebuilt.
+CREATE TABLE attempt_cancellations (
+    attempt_id TEXT PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,
+    actor      TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    at         TIMESTAMP NOT NULL
 );
 
 -- A candidate asks for the name on certificates to be corrected; an admin
@@ -93,6 +103,7 @@ ALTER TABLE credentials ADD COLUMN superseded_by TEXT REFERENCES credentials(id)
 -- +goose Down
 ALTER TABLE credentials DROP COLUMN superseded_by;
 DROP TABLE name_change_requests;
+DROP TABLE attempt_cancellations;
 DROP TABLE retake_waivers;
 DROP TABLE admin_actions;
 DROP TABLE mail_outbox;

@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	e.GET("/register", s.pageRegister)
 	e.POST("/register", s.pageRegisterPost)
 	e.POST("/logout", s.pageLogout)
+	s.accountPageRoutes()
 
 	e.GET("/dashboard", s.pageDashboard, requirePageUser)
 	e.POST("/exam/start", s.pageExamStart, requirePageUser)
@@ -63,6 +64,7 @@ func (s *Server) routes() {
 	admin.GET("/certificates", s.pageCertificates)
 	admin.POST("/certificates/:id/revoke", s.pageRevoke)
 	admin.POST("/keys/rotate", s.pageRotate)
+	s.adminCandidateRoutes(admin)
 
 	api.GET("/tiers/:code/syllabus", s.handleSyllabus)
 	s.examRoutes(api)
