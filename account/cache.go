@@ -61,3 +61,7 @@ func (c *sessionCache) dropUser(userID string) {
 	}
 	c.mu.Unlock()
 }
+
+// ForgetSessions drops this server's cached sessions of a user, after a
+// change elsewhere (e.g. an approved name correction) that they carry.
+func (s *Store) ForgetSessions(userID string) { s.sessions.dropUser(userID) }

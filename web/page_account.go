@@ -8,6 +8,7 @@ import (
 
 	"github.com/mopscert/mopscert/account"
 	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/exam"
 )
 
 // Pages of the self-service flows: forgotten password, reset, e-mail
@@ -27,6 +28,7 @@ func (s *Server) accountPageRoutes() {
 	e.POST("/account/password", s.pageAccountPassword, requirePageUser)
 	e.POST("/account/email", s.pageAccountEmail, requirePageUser)
 	e.POST("/account/verify-email", s.pageAccountResend, requirePageUser)
+	e.POST("/account/name", s.pageAccountName, requirePageUser)
 }
 
 // message renders a short page that says what happened and where to go.
@@ -104,9 +106,10 @@ func (s *Server) pageVerifyEmailPost(c echo.Context) error {
 
 // accountView is what the settings page shows.
 type accountView struct {
-	Verified bool
-	MailOn   bool
-	Language string
+	Verified    bool
+	MailOn      bool
+	Language    string
+	NameChanges []*exam.NameChange
 }
 
 func (s *Server) accountPage(c echo.Context, status int, p page) error {
@@ -120,8 +123,12 @@ func (s *Server) accountPage(c echo.Context, status int, p page) error {
 	if err != nil {
 		return err
 	}
+	ncs, err := s.exams.NameChanges(ctx, u.ID, "")
+	if err != nil {
+		return err
+	}
 	p.Title, p.Nav = "Your account", "account"
-	p.Data = accountView{Verified: ok, MailOn: s.mailOn, Language: lang}
+	p.Data = accountView{Verified: ok, MailOn: s.mailOn, Language: lang, NameChanges: ncs}
 	return s.render(c, status, "account", p)
 }
 
@@ -134,6 +141,8 @@ func (s *Server) pageAccount(c echo.Context) error {
 		p.Flash = "We have sent a link to the new address. The change happens when you open it; until then mail goes to the current address."
 	case "verify":
 		p.Flash = "We have sent you a new confirmation link."
+	case "name":
+		p.Flash = "Your request is sent. An administrator will decide; we will tell you by e-mail."
 	}
 	return s.accountPage(c, http.StatusOK, p)
 }
@@ -181,4 +190,12 @@ func (s *Server) pageAccountResend(c echo.Context) error {
 		return s.formFailed(c, err, nil, "verify")
 	}
 	return c.Redirect(http.StatusSeeOther, "/account?done=verify")
+}
+
+func (s *Server) pageAccountName(c echo.Context) error {
+	name, reason := c.FormValue("name"), c.FormValue("reason")
+	if _, err := s.requestNameChange(c, name, reason); err != nil {
+		return s.formFailed(c, err, map[string]string{"new_name": name, "name_reason": reason}, "name")
+	}
+	return c.Redirect(http.StatusSeeOther, "/account?done=name")
 }

@@ -21,6 +21,8 @@ func (s *Server) adminCandidateRoutes(admin *echo.Group) {
 	admin.GET("/candidates/:id/export", s.handleAdminUserExport)
 	admin.POST("/candidates/:id/anonymize", s.pageAnonymize)
 	admin.GET("/mail", s.pageMail)
+	admin.GET("/name-changes", s.pageNameChanges)
+	admin.POST("/name-changes/:id/decision", s.pageNameChangeDecision)
 }
 
 var candidateFlash = map[string]string{
@@ -134,4 +136,38 @@ func (s *Server) pageMail(c echo.Context) error {
 	return s.render(c, http.StatusOK, "admin_mail", page{Title: "Mail", Nav: "mail", Data: map[string]any{
 		"Rows": rows, "MailOn": s.mailOn, "Page": pg, "Pages": pages, "Total": total,
 	}})
+}
+
+// pageNameChanges lists the name corrections waiting for a decision.
+func (s *Server) pageNameChanges(c echo.Context) error {
+	return s.nameChangesPage(c, http.StatusOK, page{Flash: map[string]string{
+		"approved": "Approved: the name is changed and the valid certificates reissued.",
+		"rejected": "Rejected: the candidate has been told why.",
+	}[c.QueryParam("done")]})
+}
+
+func (s *Server) nameChangesPage(c echo.Context, status int, p page) error {
+	list, err := s.exams.NameChanges(c.Request().Context(), "", "pending")
+	if err != nil {
+		return err
+	}
+	p.Title, p.Nav, p.Data = "Name corrections", "candidates", list
+	return s.render(c, status, "admin_name_changes", p)
+}
+
+func (s *Server) pageNameChangeDecision(c echo.Context) error {
+	id, decision, response := c.Param("id"), c.FormValue("decision"), c.FormValue("response")
+	n, err := s.decideNameChange(c, id, decision, response)
+	if err != nil {
+		fields, msg := fieldErrors(err)
+		if msg == "" {
+			return err
+		}
+		m := msg
+		for _, v := range fields {
+			m = v
+		}
+		return s.nameChangesPage(c, http.StatusUnprocessableEntity, page{Errors: map[string]string{id: m}, Form: map[string]string{id: response}})
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/name-changes?done="+n.Status)
 }

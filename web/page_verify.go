@@ -12,10 +12,11 @@ import (
 
 // verdicts are the one-glance headings of the verification page.
 var verdicts = map[string]string{
-	cert.StatusValid:   "Valid",
-	cert.StatusExpired: "Expired",
-	cert.StatusRevoked: "Revoked",
-	cert.StatusInvalid: "Not valid",
+	cert.StatusValid:      "Valid",
+	cert.StatusExpired:    "Expired",
+	cert.StatusRevoked:    "Revoked",
+	cert.StatusSuperseded: "Replaced",
+	cert.StatusInvalid:    "Not valid",
 }
 
 // maxEcho is the longest input the page puts back in its field. An id is

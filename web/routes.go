@@ -69,7 +69,9 @@ func (s *Server) routes() {
 	api.GET("/tiers/:code/syllabus", s.handleSyllabus)
 	s.examRoutes(api)
 	s.certRoutes(api)
-	s.adminRoutes(api.Group("/admin", requireAdmin))
+	adminAPI := api.Group("/admin", requireAdmin)
+	s.adminRoutes(adminAPI)
+	s.nameChangeRoutes(api, adminAPI)
 }
 
 func (s *Server) handleHealth(c echo.Context) error {

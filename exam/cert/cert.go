@@ -14,7 +14,10 @@ const (
 	StatusValid   = "valid"
 	StatusExpired = "expired"
 	StatusRevoked = "revoked"
-	StatusInvalid = "invalid" // verification only: forged, altered or unknown
+	// StatusSuperseded: replaced by another certificate (a reissue under a
+	// corrected name, or a renewal), named in SupersededBy.
+	StatusSuperseded = "superseded"
+	StatusInvalid    = "invalid" // verification only: forged, altered or unknown
 )
 
 // Errors callers can match with errors.Is.
@@ -54,6 +57,7 @@ type Credential struct {
 	RevokedReason string     `json:"revoked_reason,omitempty"` // public reason code (Reason…)
 	RevokedNote   string     `json:"revoked_note,omitempty"`   // internal: admins only
 	RevokedBy     string     `json:"-"`
+	SupersededBy  string     `json:"superseded_by,omitempty"`
 }
 
 // statusAt is the credential's status at now: revoked wins over expired.
@@ -61,6 +65,8 @@ func (c *Credential) statusAt(now time.Time) string {
 	switch {
 	case c.RevokedAt != nil:
 		return StatusRevoked
+	case c.SupersededBy != "":
+		return StatusSuperseded
 	case !now.Before(c.ExpiresAt):
 		return StatusExpired
 	default:
@@ -100,6 +106,7 @@ type Verification struct {
 	Certificate   *PublicCertificate `json:"certificate"`
 	RevokedAt     *time.Time         `json:"revoked_at,omitempty"`
 	RevokedReason string             `json:"revoked_reason,omitempty"` // public reason code, never the note
+	SupersededBy  string             `json:"superseded_by,omitempty"`  // the certificate that replaced it
 	Issuer        string             `json:"issuer,omitempty"`         // the base URL that issued it
 	// Err is set when the check failed on our side (the database), not
 	// because of the token: answer with a server error, not the status.

@@ -243,7 +243,8 @@ func (s *Service) ForUser(ctx context.Context, userID string) ([]Credential, err
 }
 
 const credentialColumns = `id, attempt_id, user_id, holder_name, tier_code, tier_name,
-	issued_at, expires_at, kid, token, revoked_at, revoked_public_reason, revoked_reason, revoked_by`
+	issued_at, expires_at, kid, token, revoked_at, revoked_public_reason, revoked_reason, revoked_by,
+	coalesce(superseded_by, '')`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -252,7 +253,7 @@ func scanCredential(row scanner) (Credential, error) {
 	var attempt sql.NullString
 	var revoked sql.NullTime
 	err := row.Scan(&c.ID, &attempt, &c.UserID, &c.HolderName, &c.Tier, &c.TierName,
-		&c.IssuedAt, &c.ExpiresAt, &c.Kid, &c.Token, &revoked, &c.RevokedReason, &c.RevokedNote, &c.RevokedBy)
+		&c.IssuedAt, &c.ExpiresAt, &c.Kid, &c.Token, &revoked, &c.RevokedReason, &c.RevokedNote, &c.RevokedBy, &c.SupersededBy)
 	if err != nil {
 		return Credential{}, err
 	}

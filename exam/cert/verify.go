@@ -121,6 +121,9 @@ func (s *Service) verification(c *Credential) Verification {
 		v.RevokedAt = &at
 		v.RevokedReason = c.RevokedReason
 		v.Reason = fmt.Sprintf("The certificate was revoked on %s.", longDate(at))
+	case StatusSuperseded:
+		v.SupersededBy = c.SupersededBy
+		v.Reason = fmt.Sprintf("This certificate was replaced by %s; check that one for the current status.", c.SupersededBy)
 	case StatusExpired:
 		v.Reason = fmt.Sprintf("The certificate is genuine but expired on %s.", longDate(c.ExpiresAt))
 	default:
