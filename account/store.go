@@ -270,17 +270,22 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 		return nil, nil, ErrUnauthenticated
 	}
 	if now.Sub(sess.LastSeen) >= touchEvery {
-		sess.LastSeen, sess.ExpiresAt = now, now.Add(IdleTimeout)
-		if exp := sess.CreatedAt.Add(MaxAge); sess.ExpiresAt.After(exp) {
-			sess.ExpiresAt = exp
+		touched := sess
+		touched.LastSeen, touched.ExpiresAt = now, now.Add(IdleTimeout)
+		if exp := touched.CreatedAt.Add(MaxAge); touched.ExpiresAt.After(exp) {
+			touched.ExpiresAt = exp
 		}
 		err := s.db.Batch(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`, sess.LastSeen, sess.ExpiresAt, h)
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`, touched.LastSeen, touched.ExpiresAt, h)
 			return err
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("touch session: %w", err)
+			// Not fatal: with the disk full, signed-in reads must keep
+			// working. The session keeps its stored expiry and is not
+			// cached, so the next request tries the refresh again.
+			return &u, &sess, nil
 		}
+		sess = touched
 	}
 	s.sessions.put(h, cachedSession{user: u, sess: sess, fetched: now})
 	return &u, &sess, nil

@@ -12,7 +12,7 @@ import (
 )
 
 // bigBank writes n varied items in the native YAML format.
-func bigBank(b *testing.B, n int) []byte {
+func bigBank(b testing.TB, n int) []byte {
 	b.Helper()
 	items := make([]Item, n)
 	domains := []Domain{Concepts, Tools, SoftSkills}

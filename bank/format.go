@@ -69,24 +69,54 @@ func checkOptions(opt ParseOptions) error {
 	return nil
 }
 
-// lineErrors collects the errors of one file.
-type lineErrors []apperr.Line
+// MaxReportedErrors is how many line errors an import reports; the rest are
+// counted (more_lines). A 32 MB file of junk would otherwise answer with
+// hundreds of megabytes of messages.
+const MaxReportedErrors = 100
+
+// lineErrors collects the errors of one file: the first MaxReportedErrors in
+// the order found (the parsers walk the file top to bottom) and a count of
+// the rest.
+type lineErrors struct {
+	lines []apperr.Line
+	more  int
+}
 
 func (e *lineErrors) add(line int, format string, args ...any) {
+	if len(e.lines) >= MaxReportedErrors {
+		e.more++
+		return
+	}
 	if line < 1 {
 		line = 1
 	}
-	*e = append(*e, apperr.Line{Line: line, Message: fmt.Sprintf(format, args...)})
+	e.lines = append(e.lines, apperr.Line{Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
+// len is how many errors were found, reported or not.
+func (e *lineErrors) len() int { return len(e.lines) + e.more }
+
+// full says no more errors will be reported, so a parser may stop looking.
+func (e *lineErrors) full() bool { return len(e.lines) >= MaxReportedErrors }
+
 // err returns the collected errors ordered by line, or nil.
-func (e lineErrors) err() error {
-	if len(e) == 0 {
+func (e *lineErrors) err() error {
+	if e.len() == 0 {
 		return nil
 	}
-	lines := append([]apperr.Line(nil), e...)
+	lines := append([]apperr.Line(nil), e.lines...)
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].Line < lines[j].Line })
-	return apperr.Lined(lines)
+	return linedErr(lines, e.more)
+}
+
+// linedErr is the import_failed error for lines, naming how many more errors
+// were left out.
+func linedErr(lines []apperr.Line, more int) error {
+	err := apperr.Lined(lines)
+	if more > 0 {
+		return err.With("more_lines", more)
+	}
+	return err
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -149,6 +179,7 @@ type draft struct {
 	title    string          // GIFT question name: the id when none is given
 	lines    map[string]int  // field (as Validate names it) → line
 	bad      map[string]bool // fields already reported while reading
+	unit     string          // GIFT: a numeric item's @unit, read before its answer
 }
 
 func newDraft(line int) *draft {
@@ -326,7 +357,7 @@ func withDefaults(it *Item, opt ParseOptions) {
 // file that held none (and skipped none), then the errors or the items.
 func finishFile(ds []*draft, skipped int, opt ParseOptions, errs *lineErrors) ([]Parsed, error) {
 	parsed := finishDrafts(ds, opt, errs)
-	if len(ds) == 0 && skipped == 0 && len(*errs) == 0 {
+	if len(ds) == 0 && skipped == 0 && errs.len() == 0 {
 		errs.add(1, "the file holds no questions")
 	}
 	if err := errs.err(); err != nil {

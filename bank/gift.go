@@ -51,20 +51,34 @@ func ParseGIFT(data []byte, opt ParseOptions) ([]Parsed, []Skipped, error) {
 		p.domain = opt.Domain
 	}
 	var block []giftLine
+	size, tooBig := 0, false
+	flush := func() {
+		if len(block) > 0 && !tooBig {
+			p.block(block)
+		}
+		block, size, tooBig = nil, 0, false
+	}
 	for i, l := range lines {
 		t := strings.Trim(l, phpSpace)
 		if t == "" {
-			if len(block) > 0 {
-				p.block(block)
-				block = nil
-			}
+			flush()
+			continue
+		}
+		if tooBig {
+			continue
+		}
+		// A question's lines end at a blank line. A run far longer than any
+		// question is not one (a file of junk, or a missing blank line
+		// everywhere): it is refused at once rather than parsed, which on a
+		// near-limit upload would cost time and memory far beyond its size.
+		if size += len(t); size > maxGIFTBlock {
+			p.errs.add(block[0].n, "this question runs past %d KB without a blank line; leave a blank line between questions", maxGIFTBlock>>10)
+			tooBig = true
 			continue
 		}
 		block = append(block, giftLine{n: i + 1, text: t})
 	}
-	if len(block) > 0 {
-		p.block(block)
-	}
+	flush()
 	parsed, err := finishFile(p.drafts, len(p.skipped), opt, &p.errs)
 	if err != nil {
 		return nil, nil, err
@@ -74,6 +88,10 @@ func ParseGIFT(data []byte, opt ParseOptions) ([]Parsed, []Skipped, error) {
 	}
 	return parsed, p.skipped, nil
 }
+
+// maxGIFTBlock bounds one question's text: 64 KB is many times the longest
+// question with feedback an item holds.
+const maxGIFTBlock = 64 << 10
 
 // phpSpace is what PHP's trim() removes, which is what Moodle trims.
 const phpSpace = " \t\n\r\x00\x0B"
@@ -233,7 +251,7 @@ func (p *giftParser) question(text gspan, comments []giftLine) {
 	}
 
 	kind, hint := giftKind(answer)
-	if kind != "multichoice" && kind != "truefalse" {
+	if kind != "multichoice" && kind != "truefalse" && kind != "numerical" && kind != "matching" {
 		p.unsupported(start, giftUnsupported[kind]+hint)
 		return
 	}
@@ -254,9 +272,20 @@ func (p *giftParser) question(text gspan, comments []giftLine) {
 		d.lines["rationale"] = general.line()
 	}
 	p.meta(d, comments)
-	if kind == "truefalse" {
+	switch kind {
+	case "truefalse":
 		p.trueFalse(d, answer, format)
-	} else {
+	case "numerical":
+		if reason := p.numerical(d, answer, format); reason != "" {
+			p.unsupported(start, reason)
+			return
+		}
+	case "matching":
+		if reason := p.matching(d, answer, format); reason != "" {
+			p.unsupported(start, reason)
+			return
+		}
+	default:
 		p.multichoice(d, answer, format)
 	}
 	p.drafts = append(p.drafts, d)
@@ -466,8 +495,16 @@ func (p *giftParser) meta(d *draft, comments []giftLine) {
 			d.item.Source = val
 		case "author":
 			d.item.Author = val
+		case "competency":
+			d.item.Competency = val
+		case "group":
+			d.item.Group = val
+		case "unit":
+			d.unit = val
+		case "exhibit":
+			// WriteGIFT's note that the exhibit is part of the stem.
 		default:
-			p.errs.add(c.n, "unknown comment @%s: the ones read are @tiers, @status, @source and @author", m[1])
+			p.errs.add(c.n, "unknown comment @%s: the ones read are @tiers, @status, @source, @author, @competency, @group and @unit", m[1])
 			continue
 		}
 		d.lines[key] = c.n

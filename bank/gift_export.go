@@ -39,6 +39,11 @@ func WriteGIFT(w io.Writer, items []Item) error {
 	topic := "\x00" // no category written yet
 	for i := range items {
 		it := &items[i]
+		if reason := GIFTUnsupported(it); reason != "" {
+			// Said in the file too, so whoever opens it knows what is missing.
+			fmt.Fprintf(bw, "// @skipped %s: %s\n\n", it.ID, reason)
+			continue
+		}
 		if it.Domain != domain || it.Topic != topic {
 			domain, topic = it.Domain, it.Topic
 			fmt.Fprintf(bw, "$CATEGORY: %s\n\n", giftCategoryPath(domain, topic))
@@ -69,9 +74,43 @@ func writeGIFTItem(w *bufio.Writer, it *Item) {
 	if it.Author != "" {
 		fmt.Fprintf(w, "// @author: %s\n", escapeMeta(it.Author))
 	}
-	fmt.Fprintf(w, "::%s::[markdown]%s{", giftEscape(it.ID), giftEscape(it.Stem))
-	if it.Type == TrueFalse && len(it.Options) == 2 {
+	if it.Competency != "" {
+		fmt.Fprintf(w, "// @competency: %s\n", escapeMeta(it.Competency))
+	}
+	if it.Group != "" {
+		fmt.Fprintf(w, "// @group: %s\n", escapeMeta(it.Group))
+	}
+	stem := it.Stem
+	if it.Exhibit != "" {
+		// GIFT has no exhibit: it becomes the end of the stem, which
+		// Moodle shows the same way; a re-import keeps it there.
+		fmt.Fprintf(w, "// @exhibit: written as the end of the stem\n")
+		stem += "\n\n" + it.Exhibit
+	}
+	if it.Numeric != nil && it.Numeric.Unit != "" {
+		fmt.Fprintf(w, "// @unit: %s\n", escapeMeta(it.Numeric.Unit))
+	}
+	fmt.Fprintf(w, "::%s::[markdown]%s{", giftEscape(it.ID), giftEscape(stem))
+	switch {
+	case it.Type == TrueFalse && len(it.Options) == 2:
 		writeGIFTTrueFalse(w, it)
+		return
+	case it.Type == Numeric && it.Numeric != nil:
+		fmt.Fprintf(w, "#=%s:%s", giftFloat(it.Numeric.Value), giftFloat(it.Numeric.Tolerance))
+		if it.Rationale != "" {
+			w.WriteString("####" + giftMarked(it.Rationale))
+		}
+		w.WriteString("}\n\n")
+		return
+	case it.Type == Matching:
+		w.WriteString("\n")
+		for _, o := range it.Options {
+			w.WriteString("\t=" + giftMarked(o.Text) + " -> " + giftMarked(o.Match) + "\n")
+		}
+		if it.Rationale != "" {
+			w.WriteString("\t####" + giftMarked(it.Rationale) + "\n")
+		}
+		w.WriteString("}\n\n")
 		return
 	}
 	w.WriteString("\n")
@@ -124,6 +163,29 @@ func writeGIFTTrueFalse(w *bufio.Writer, it *Item) {
 	}
 	w.WriteString("}\n\n")
 }
+
+// GIFTUnsupported says why WriteGIFT leaves an item out, or "" when it
+// writes it: ordering has no GIFT form, and a matching prompt holding "->"
+// or an option's feedback would not come back as written.
+func GIFTUnsupported(it *Item) string {
+	switch it.Type {
+	case Ordering:
+		return "ordering items have no GIFT form; export the bank as YAML to keep them"
+	case Matching:
+		for _, o := range it.Options {
+			if strings.Contains(o.Text, "->") || strings.Contains(o.Match, "->") {
+				return "a matching prompt or answer holds \"->\", which GIFT reads as the pairing arrow"
+			}
+			if o.Feedback != "" {
+				return "GIFT matching questions have no feedback per pair; export the bank as YAML to keep it"
+			}
+		}
+	}
+	return ""
+}
+
+// giftFloat writes a number the shortest way that reads back the same.
+func giftFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // giftPercent writes a weight as Moodle does: 33.33333, 50, 100.
 func giftPercent(p float64) string {

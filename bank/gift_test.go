@@ -3,7 +3,6 @@ package bank
 import (
 	"encoding/json"
 	"html"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -12,19 +11,6 @@ import (
 
 	"github.com/mopscert/mopscert/apperr"
 )
-
-// Test material written outside the project, read in place (it is GPL or
-// MIT licensed and stays out of the repository): see its SOURCES.md files.
-const sharedTestdata = "../../shared/testdata"
-
-func readShared(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(sharedTestdata, path))
-	if err != nil {
-		t.Fatalf("read test material: %v", err)
-	}
-	return data
-}
 
 // wantItem is what a test expects of a parsed item; zero fields are not
 // checked, but options are compared in full.
@@ -123,9 +109,9 @@ func errLines(ls []apperr.Line) []int {
 func TestParseGIFTMoodleFixtures(t *testing.T) {
 	const (
 		essay   = "essay questions are not supported"
-		numeric = "numerical questions are not supported"
+		numeric = "numerical questions with more than one answer are not supported (a numeric item has one key and a tolerance)"
 		short   = "short-answer questions are not supported"
-		match   = "matching questions are not supported"
+		match   = "matching questions with extra answers (=-> answer) are not supported"
 	)
 	tests := []struct {
 		name        string
@@ -185,6 +171,7 @@ func TestParseGIFTMoodleFixtures(t *testing.T) {
 			{line: 8, id: "who-s-buried-in-grant-s-tomb", typ: Single, stem: "Who's buried in Grant's tomb?", opts: grantOpts},
 			{line: 10, id: "grant-is-in-grant-s-tomb", typ: Single, stem: "Grant is _____ in Grant's tomb.", opts: tombOpts},
 			{line: 12, id: "grant-is-buried-in-grant-s-tomb", typ: TrueFalse, stem: "Grant is buried in Grant's tomb.", opts: tfFalse},
+			{line: 16, typ: Numeric, stem: "When was Ulysses S. Grant born?", opts: []Option{}},
 			{line: 25, id: "who-s-buried-in-grant-s-tomb-2", stem: "Who's buried in Grant's tomb?", opts: grantOpts},
 			{line: 27, id: "grant-is-in-grant-s-tomb-2", stem: "Grant is _____ in Grant's tomb.", opts: tombOpts},
 			{line: 29, typ: Single, stem: "The American holiday of Thanksgiving is celebrated on the _____ Thursday of November.",
@@ -194,6 +181,16 @@ func TestParseGIFTMoodleFixtures(t *testing.T) {
 			{line: 49, typ: TrueFalse, stem: "Grant is buried in Grant's tomb.", opts: tfFalse},
 			{line: 51, typ: TrueFalse, stem: "The sun rises in the east.", opts: tfTrue},
 			// Lines of a question are joined with \n, as in Moodle.
+			{line: 55, typ: Matching, stem: "Matching Question.", opts: []Option{{Text: "subquestion1", Match: "subanswer1"},
+				{Text: "subquestion2", Match: "subanswer2"}, {Text: "subquestion3", Match: "subanswer3"}}},
+			{line: 61, typ: Matching, stem: "Match the following countries with their corresponding capitals.",
+				opts: []Option{{Text: "Canada", Match: "Ottawa"}, {Text: "Italy", Match: "Rome"}, {Text: "Japan", Match: "Tokyo"}, {Text: "India", Match: "New Delhi"}}},
+			// {#1822}, {#3.1415:0.0005}, {#3.141..3.142}, {#4}: numeric
+			// items (their keys are checked in TestParseGIFTNumeric).
+			{line: 70, typ: Numeric, opts: []Option{}},
+			{line: 72, typ: Numeric, stem: "What is the value of pi (to 3 decimal places)? _____.", opts: []Option{}},
+			{line: 74, typ: Numeric, opts: []Option{}},
+			{line: 85, typ: Numeric, stem: "What's 2 plus 2?", opts: []Option{}},
 			{line: 93, id: "thanksgiving-date", typ: Single, stem: "The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November.",
 				opts: []Option{o("second", false), o("third", false), o("fourth", true)}},
 			{line: 98, typ: Single, stem: "What's the answer to this multiple-choice question?",
@@ -224,15 +221,17 @@ func TestParseGIFTMoodleFixtures(t *testing.T) {
 			{line: 167, stem: "Who's buried in Grant's tomb?", opts: grantOpts},
 			{line: 169, stem: "Grant is _____ in Grant's tomb.", opts: tombOpts},
 			{line: 171, typ: TrueFalse, opts: tfFalse},
+			{line: 175, typ: Numeric, opts: []Option{}},
+			{line: 177, typ: Matching, stem: "Match the following countries with their corresponding\ncapitals.",
+				opts: []Option{{Text: "Canada", Match: "Ottawa"}, {Text: "Italy", Match: "Rome"}, {Text: "Japan", Match: "Tokyo"}}},
 			{line: 184, id: "grant-s-tomb", typ: Single, stem: "Grant is _____ in Grant's tomb.",
 				opts: []Option{o("buried", false, "No one is buried there."), o("entombed", true, "Right answer!"), o("living", false, "We hope not!")}},
 			{line: 190, typ: Single, stem: "Difficult multiple choice question.",
 				opts: []Option{o("wrong answer", false, "comment on wrong answer"), o("half credit answer", false, "comment on answer"),
 					o("full credit answer", true, "well done!")}},
 		},
-		skipLines: []int{14, 16, 43, 45, 55, 61, 70, 72, 74, 76, 85, 90, 103, 108, 123, 173, 175, 177, 195, 202},
-		skipReasons: []string{short, numeric, short, short, match, match, numeric, numeric, numeric, numeric, numeric,
-			short, short, short, short, short, numeric, match, short, numeric},
+		skipLines:   []int{14, 43, 45, 76, 90, 103, 108, 123, 173, 195, 202},
+		skipReasons: []string{short, short, short, numeric, short, short, short, short, short, short, numeric},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -331,6 +330,7 @@ func pegjsMarkdown(p *pegjsText, def string) string {
 // true/false questions must match in stem, options, correct answers and
 // feedback; every other type must be reported.
 func TestParseGIFTPegjs(t *testing.T) {
+	needShared(t)
 	files, err := filepath.Glob(filepath.Join(sharedTestdata, "gift/gift-pegjs/*.gift"))
 	if err != nil || len(files) < 50 {
 		t.Fatalf("found %d GIFT files (%v); want the 51 of the corpus", len(files), err)
@@ -363,20 +363,34 @@ func TestParseGIFTPegjs(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseGIFT: %v", err)
 			}
-			var nSkip int
+			// Numerical and matching questions are imported when the bank
+			// can hold them (one key; prompts all paired) and skipped
+			// otherwise; the choice types are compared field by field.
+			var nOther, nSkip int
 			var items []pegjsQuestion
 			for _, q := range want {
 				switch q.Type {
 				case "MC", "TF":
 					items = append(items, q)
 				case "Category":
+				case "Numerical", "Matching":
+					nOther++
 				default:
 					nSkip++
 				}
 			}
-			if len(skipped) != nSkip {
-				t.Errorf("skipped %d questions (%+v), want %d", len(skipped), skipped, nSkip)
+			var typed []Parsed
+			for _, p := range got {
+				if p.Item.Type == Numeric || p.Item.Type == Matching {
+					nOther--
+				} else {
+					typed = append(typed, p)
+				}
 			}
+			if len(skipped) != nSkip+nOther {
+				t.Errorf("skipped %d questions (%+v), want %d", len(skipped), skipped, nSkip+nOther)
+			}
+			got = typed
 			if len(got) != len(items) {
 				t.Fatalf("got %d items, want %d", len(got), len(items))
 			}
@@ -558,13 +572,13 @@ func TestParseGIFTErrors(t *testing.T) {
 		want: []apperr.Line{{Line: 1, Message: `this } comes before the { that opens the answer block; write \} for a literal brace`}},
 	}, {
 		name: "Unsupported",
-		in:   "Good?{=a ~b}\n\n// numerical\nHow many? {#4}\n\nName it {=x =y}\n\nWrite {}\n\nJust text.\n\nMatch {=a -> 1 =b -> 2}\n",
+		in:   "Good?{=a ~b}\n\n// numerical\nHow many? {#4 =%50%3}\n\nName it {=x =y}\n\nWrite {}\n\nJust text.\n\nMatch {=a -> 1 =b -> 2 =c -> 3 =-> 4}\n",
 		want: []apperr.Line{
-			{Line: 4, Message: "numerical questions are not supported; import with skip_unsupported=1 to leave them out"},
+			{Line: 4, Message: "numerical questions with more than one answer are not supported (a numeric item has one key and a tolerance); import with skip_unsupported=1 to leave them out"},
 			{Line: 6, Message: "short-answer questions are not supported; import with skip_unsupported=1 to leave them out"},
 			{Line: 8, Message: "essay questions are not supported; import with skip_unsupported=1 to leave them out"},
 			{Line: 10, Message: "descriptions (text with no answer block) are not supported; import with skip_unsupported=1 to leave them out"},
-			{Line: 12, Message: "matching questions are not supported; import with skip_unsupported=1 to leave them out"},
+			{Line: 12, Message: "matching questions with extra answers (=-> answer) are not supported; import with skip_unsupported=1 to leave them out"},
 		},
 	}, {
 		name: "LowerCaseTrue",
@@ -599,7 +613,7 @@ func TestParseGIFTErrors(t *testing.T) {
 		in:   "// @tiers: foundation\n\nA?{=a ~b}\n\n// @tier: x\n// @status: live\n// @status: draft\nB?{=a ~b}\n\n// @tiers: Foundation\nC?{=a ~b}\n",
 		want: []apperr.Line{
 			{Line: 1, Message: "@tiers has no question below it: put it right above its question, with no blank line between"},
-			{Line: 5, Message: "unknown comment @tier: the ones read are @tiers, @status, @source and @author"},
+			{Line: 5, Message: "unknown comment @tier: the ones read are @tiers, @status, @source, @author, @competency, @group and @unit"},
 			{Line: 6, Message: "status: Use draft, review, active, retired or void."},
 			{Line: 7, Message: "@status is given twice for this question (first on line 6)"},
 			{Line: 10, Message: "tiers[0]: A tier code is lower-case letters, digits, - or _."},
@@ -628,11 +642,11 @@ func TestParseGIFTErrors(t *testing.T) {
 		want: []apperr.Line{{Line: 3, Message: "the file is not UTF-8 text (this line holds a byte that is not UTF-8); save it as UTF-8 and import it again"}},
 	}, {
 		name: "AllErrorsCollected",
-		in:   "Good?{=a ~b}\n\nBad {=a =b ~c}\n\nOpen {=a ~b\n\nx {#3}\n\n// [id:Good]\nDup?{=a ~b}\n\n// [id:good]\nDup2?{=a ~b}\n",
+		in:   "Good?{=a ~b}\n\nBad {=a =b ~c}\n\nOpen {=a ~b\n\nx {#three}\n\n// [id:Good]\nDup?{=a ~b}\n\n// [id:good]\nDup2?{=a ~b}\n",
 		want: []apperr.Line{
 			{Line: 3, Message: "options: A single-answer item has exactly one correct option; this one has 2."},
 			{Line: 5, Message: `the answer block opened with { on this line is never closed with }; write \{ for a literal brace`},
-			{Line: 7, Message: "numerical questions are not supported; import with skip_unsupported=1 to leave them out"},
+			{Line: 7, Message: `numeric answer "three": expected a number such as 12.5 or 12.5:0.1`},
 			{Line: 12, Message: `id "good" is already used by the item on line 10`},
 		},
 	}}

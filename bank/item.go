@@ -52,11 +52,13 @@ func (s Status) Valid() bool {
 
 // transitions is the workflow: an item goes draft → review → active →
 // retired; review can send it back to draft; a retired item can come back;
-// any published item can be voided, and void is final.
+// any published item can be voided, and void is final. An active item can
+// go back to review when its statistics call it into question (the stats
+// policy does so automatically; an admin restores it with review → active).
 var transitions = map[Status][]Status{
 	Draft:   {Review, Void},
 	Review:  {Draft, Active, Void},
-	Active:  {Retired, Void},
+	Active:  {Review, Retired, Void},
 	Retired: {Active, Void},
 	Void:    {},
 }
@@ -85,7 +87,19 @@ const (
 )
 
 // Valid reports whether t is a known type.
-func (t Type) Valid() bool { return t == Single || t == Multiple || t == TrueFalse }
+func (t Type) Valid() bool {
+	switch t {
+	case Single, Multiple, TrueFalse, Numeric, Ordering, Matching:
+		return true
+	}
+	return false
+}
+
+// Types lists every type in the order an editor offers them.
+var Types = []Type{Single, Multiple, TrueFalse, Numeric, Ordering, Matching}
+
+// HasOptions reports whether items of type t carry options (all but numeric).
+func (t Type) HasOptions() bool { return t != Numeric }
 
 // Option is one answer choice. Text and Feedback are Markdown.
 type Option struct {
@@ -177,6 +191,12 @@ func (it *Item) Normalize() {
 	it.Stem = strings.TrimSpace(it.Stem)
 	it.Rationale = strings.TrimSpace(it.Rationale)
 	it.Source = strings.TrimSpace(it.Source)
+	it.Competency = strings.TrimSpace(it.Competency)
+	it.Group = strings.TrimSpace(it.Group)
+	it.Exhibit = strings.TrimSpace(it.Exhibit)
+	if it.Numeric != nil {
+		it.Numeric.Unit = strings.TrimSpace(it.Numeric.Unit)
+	}
 	if it.Status == "" {
 		it.Status = Draft
 	}
@@ -193,6 +213,7 @@ func (it *Item) Normalize() {
 	for i := range it.Options {
 		it.Options[i].Text = strings.TrimSpace(it.Options[i].Text)
 		it.Options[i].Feedback = strings.TrimSpace(it.Options[i].Feedback)
+		it.Options[i].Match = strings.TrimSpace(it.Options[i].Match)
 	}
 }
 
@@ -218,7 +239,7 @@ func (it *Item) Validate() error {
 		f["tiers"] = "An active item needs at least one tier to be drawn for."
 	}
 	if !it.Type.Valid() {
-		f["type"] = "Use single, multiple or true_false."
+		f["type"] = "Use single, multiple, true_false, numeric, ordering or matching."
 	}
 	switch {
 	case it.Stem == "":
@@ -236,9 +257,13 @@ func (it *Item) Validate() error {
 		f["source"] = "Keep the source under 500 characters."
 	}
 	n := len(it.Options)
-	if n < MinOptions || n > MaxOptions {
-		f["options"] = fmt.Sprintf("Give %d to %d options.", MinOptions, MaxOptions)
+	switch lo, hi := it.Type.optionRange(); {
+	case !it.Type.HasOptions() && n > 0:
+		f["options"] = "A numeric item has no options; its answer is the numeric key."
+	case it.Type.HasOptions() && (n < lo || n > hi):
+		f["options"] = fmt.Sprintf("Give %d to %d options.", lo, hi)
 	}
+	it.validateExtras(f)
 	seen := map[string]int{}
 	correct := 0
 	for i, o := range it.Options {
@@ -273,6 +298,14 @@ func (it *Item) Validate() error {
 		case TrueFalse:
 			if n != 2 || !isTrueFalse(it.Options) || correct != 1 {
 				f["options"] = "A true/false item has exactly the two options True and False, one of them correct."
+			}
+		case Ordering:
+			if correct != 0 {
+				f["options"] = "An ordering item marks no option correct: list the options in the correct order."
+			}
+		case Matching:
+			if correct != 0 {
+				f["options"] = "A matching item marks no option correct: give each option its match."
 			}
 		}
 	}

@@ -251,11 +251,17 @@ func lintFields(it *Item) []lintField {
 		if o.Feedback != "" {
 			fs = append(fs, lintField{i, "feedback", o.Feedback})
 		}
+		if o.Match != "" {
+			fs = append(fs, lintField{i, "match", o.Match})
+		}
+	}
+	if it.Exhibit != "" {
+		fs = append(fs, lintField{-1, "exhibit", it.Exhibit})
 	}
 	return append(fs, lintField{-1, "rationale", it.Rationale})
 }
 
-var findingFieldRe = regexp.MustCompile(`^(options|tiers)\[(\d+)\](?:\.(text|feedback))?$`)
+var findingFieldRe = regexp.MustCompile(`^(options|tiers)\[(\d+)\](?:\.(text|feedback|match))?$`)
 
 // findingLabel names a field for people: "options[2].text" is "Option 3".
 func findingLabel(key string) string {
@@ -266,6 +272,8 @@ func findingLabel(key string) string {
 			return fmt.Sprintf("Tier %d", n+1)
 		case m[3] == "feedback":
 			return fmt.Sprintf("Feedback on option %d", n+1)
+		case m[3] == "match":
+			return fmt.Sprintf("Match of option %d", n+1)
 		default:
 			return fmt.Sprintf("Option %d", n+1)
 		}
@@ -455,8 +463,12 @@ func optionFindings(it *Item, stemWords []wordTok) []Finding {
 	add := func(rule, field, format string, args ...any) {
 		fs = append(fs, Finding{rule, SeverityWarning, field, findingLabel(field) + ": " + fmt.Sprintf(format, args...)})
 	}
+	// A word the question itself uses (in the stem or its exhibit) is
+	// context, not a cue: "~all" in an SPF record shown to the candidate.
+	exhibitWords := splitWords(it.Exhibit)
 	inStem := func(w string) bool {
-		return slices.ContainsFunc(stemWords, func(t wordTok) bool { return t.word == w })
+		is := func(t wordTok) bool { return t.word == w }
+		return slices.ContainsFunc(stemWords, is) || slices.ContainsFunc(exhibitWords, is)
 	}
 	var stemContent []string
 	for _, tk := range stemWords {
@@ -503,7 +515,9 @@ func optionFindings(it *Item, stemWords []wordTok) []Finding {
 			}
 		}
 	}
-	if !keyAbs {
+	// Ordering and matching options are all part of the answer: none is a
+	// distractor, so there is no key for a cue to point at.
+	if !keyAbs && it.Type != Ordering && it.Type != Matching {
 		for _, a := range distractorAbs {
 			add(RuleAbsoluteDistractor, optionKey(a.opt, "text"),
 				"“%s” appears only in wrong options, which test-wise candidates rule out. Qualify it, or word a correct option as firmly.", a.word)

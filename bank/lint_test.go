@@ -449,3 +449,22 @@ func BenchmarkLintBank10k(b *testing.B) {
 		_ = l.Bank(items)
 	}
 }
+
+// Ordering and matching options have no key among them, so a firm word in
+// one of them is not a cue.
+func TestLintNoDistractorCuesOnOrderingMatching(t *testing.T) {
+	for _, typ := range []Type{Ordering, Matching} {
+		it := &Item{ID: "x-" + string(typ), Status: Draft, Domain: Tools, Type: typ, Tiers: []string{"foundation"},
+			Stem: "Put the steps of a DMARC roll-out for a sending domain in the order a careful team takes them.",
+			Options: []Option{
+				{Text: "Publish p=none and collect every aggregate report", Match: "one"},
+				{Text: "Fix the sources that fail alignment", Match: "two"},
+				{Text: "Move to quarantine for a share of mail", Match: "three"},
+			}}
+		for _, f := range NewLinter(nil).Item(it) {
+			if f.Rule == RuleAbsoluteDistractor {
+				t.Errorf("%s item: %s on %s: %s", typ, f.Rule, f.Field, f.Message)
+			}
+		}
+	}
+}

@@ -48,16 +48,24 @@ type Filter struct {
 const MaxPage = 500
 
 const itemColumns = `i.id, v.version, i.status, v.domain, v.tiers, v.topic, v.type, v.stem,
-	v.options, v.rationale, v.source, v.author, i.created_at, v.created_at`
+	v.options, v.rationale, v.source, v.author, i.created_at, v.created_at,
+	v.competency, v.grp, v.exhibit, v.numeric`
 
 type scanner interface{ Scan(...any) error }
 
 func scanItem(r scanner) (*Item, error) {
 	var it Item
-	var tiers, opts string
+	var tiers, opts, numeric string
 	if err := r.Scan(&it.ID, &it.Version, &it.Status, &it.Domain, &tiers, &it.Topic, &it.Type, &it.Stem,
-		&opts, &it.Rationale, &it.Source, &it.Author, &it.CreatedAt, &it.UpdatedAt); err != nil {
+		&opts, &it.Rationale, &it.Source, &it.Author, &it.CreatedAt, &it.UpdatedAt,
+		&it.Competency, &it.Group, &it.Exhibit, &numeric); err != nil {
 		return nil, err
+	}
+	if numeric != "" {
+		it.Numeric = new(NumericKey)
+		if err := json.Unmarshal([]byte(numeric), it.Numeric); err != nil {
+			return nil, fmt.Errorf("item %s numeric key: %w", it.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(tiers), &it.Tiers); err != nil {
 		return nil, fmt.Errorf("item %s tiers: %w", it.ID, err)
@@ -222,13 +230,16 @@ type Event struct {
 	ToStatus   Status    `json:"to_status,omitempty"`
 	Actor      string    `json:"actor"`
 	At         time.Time `json:"at"`
+	// Detail is JSON saying why an automatic change happened (empty for
+	// people's changes).
+	Detail string `json:"detail,omitempty"`
 }
 
 // Events returns an item's history, newest first.
 func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 	var out []Event
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT version, action, from_status, to_status, actor, at
+		rows, err := tx.QueryContext(ctx, `SELECT version, action, from_status, to_status, actor, at, detail
 			FROM item_events WHERE item_id = ? ORDER BY id DESC`, id)
 		if err != nil {
 			return fmt.Errorf("item events: %w", err)
@@ -236,7 +247,7 @@ func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 		defer rows.Close()
 		for rows.Next() {
 			var e Event
-			if err := rows.Scan(&e.Version, &e.Action, &e.FromStatus, &e.ToStatus, &e.Actor, &e.At); err != nil {
+			if err := rows.Scan(&e.Version, &e.Action, &e.FromStatus, &e.ToStatus, &e.Actor, &e.At, &e.Detail); err != nil {
 				return err
 			}
 			out = append(out, e)
@@ -327,8 +338,8 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *Item, now time.Time, actor 
 	if it.Author == "" {
 		it.Author = actor
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO items (id, version, status, domain, topic, type, stem, created_at, updated_at)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)`, it.ID, it.Status, it.Domain, it.Topic, it.Type, it.Stem, it.CreatedAt, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO items (id, version, status, domain, topic, type, stem, grp, created_at, updated_at)
+		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`, it.ID, it.Status, it.Domain, it.Topic, it.Type, it.Stem, it.Group, it.CreatedAt, now); err != nil {
 		return fmt.Errorf("insert item %s: %w", it.ID, err)
 	}
 	if err := insertVersion(ctx, tx, it, true); err != nil {
@@ -342,11 +353,21 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *Item, now time.Time, actor 
 func insertVersion(ctx context.Context, tx *sql.Tx, it *Item, fresh bool) error {
 	tiers, _ := json.Marshal(it.Tiers)
 	opts, _ := json.Marshal(it.Options)
+	if it.Options == nil {
+		opts = []byte("[]") // numeric items: no options, still a JSON array
+	}
+	numeric := ""
+	if it.Numeric != nil {
+		b, _ := json.Marshal(it.Numeric)
+		numeric = string(b)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO item_versions
-		(item_id, version, domain, tiers, topic, type, stem, options, rationale, source, author, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(item_id, version, domain, tiers, topic, type, stem, options, rationale, source, author, created_at,
+		 competency, grp, exhibit, numeric)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ID, it.Version, it.Domain, string(tiers), it.Topic, it.Type, it.Stem, string(opts),
-		it.Rationale, it.Source, it.Author, it.UpdatedAt); err != nil {
+		it.Rationale, it.Source, it.Author, it.UpdatedAt,
+		it.Competency, it.Group, it.Exhibit, numeric); err != nil {
 		return fmt.Errorf("insert item %s version %d: %w", it.ID, it.Version, err)
 	}
 	if !fresh {
@@ -405,8 +426,8 @@ func updateItem(ctx context.Context, tx *sql.Tx, cur, it *Item, now time.Time, a
 	if it.Author == "" {
 		it.Author = cur.Author
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE items SET version = ?, domain = ?, topic = ?, type = ?, stem = ?, updated_at = ?
-		WHERE id = ?`, it.Version, it.Domain, it.Topic, it.Type, it.Stem, now, it.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET version = ?, domain = ?, topic = ?, type = ?, stem = ?, grp = ?, updated_at = ?
+		WHERE id = ?`, it.Version, it.Domain, it.Topic, it.Type, it.Stem, it.Group, now, it.ID); err != nil {
 		return fmt.Errorf("update item %s: %w", it.ID, err)
 	}
 	if err := insertVersion(ctx, tx, it, false); err != nil {

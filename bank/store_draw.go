@@ -15,6 +15,7 @@ type PoolEntry struct {
 	ID      string
 	Version int
 	Domain  Domain
+	Group   string // enemy group of this version, "" for none
 }
 
 // DrawPool lists every active item drawable for tier, ordered by id, without
@@ -22,7 +23,7 @@ type PoolEntry struct {
 func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) {
 	var out []PoolEntry
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain FROM item_tiers t
+		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain, i.grp FROM item_tiers t
 			JOIN items i ON i.id = t.item_id
 			WHERE t.tier_code = ? AND i.status = 'active' ORDER BY t.item_id`, tier)
 		if err != nil {
@@ -31,7 +32,7 @@ func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) 
 		defer rows.Close()
 		for rows.Next() {
 			var e PoolEntry
-			if err := rows.Scan(&e.ID, &e.Version, &e.Domain); err != nil {
+			if err := rows.Scan(&e.ID, &e.Version, &e.Domain, &e.Group); err != nil {
 				return err
 			}
 			out = append(out, e)

@@ -4,13 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/mopscert/mopscert/apperr"
 )
 
 // itemIDs reads every item id.
@@ -68,81 +65,91 @@ type ImportOptions struct {
 // and is left alone when it is the same, so importing a file twice changes
 // nothing. Errors name the line of the item that caused them.
 func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
-	actor := opt.Actor
 	var res ImportResult
-	var lines []apperr.Line
+	var errs lineErrors
 	for i := range parsed {
 		p := &parsed[i]
 		p.Item.Normalize()
 		if err := p.Item.Validate(); err != nil {
-			lines = append(lines, apperr.Line{Line: p.Line, Message: err.Error()})
+			errs.add(p.Line, "%s", err.Error())
 		} else if err := s.checkActivation(&p.Item); err != nil {
-			lines = append(lines, apperr.Line{Line: p.Line, Message: err.Error()})
+			errs.add(p.Line, "%s", err.Error())
 		}
 	}
-	if len(lines) > 0 {
-		return res, apperr.Lined(lines)
+	if err := errs.err(); err != nil {
+		return ImportResult{}, err
 	}
-	errDryRun := errors.New("dry run")
-	err := s.db.Update(ctx, func(tx *sql.Tx) error {
-		now := s.clock.Now()
-		// One read of the ids instead of a lookup per item: a 10,000-item
-		// import into an empty bank then only inserts.
-		existing, err := itemIDs(ctx, tx)
-		if err != nil {
-			return err
-		}
-		for i := range parsed {
-			if opt.Progress != nil && (i%100 == 99 || i == len(parsed)-1) {
-				opt.Progress(i+1, len(parsed))
-			}
-			it := parsed[i].Item
-			if it.ID == "" {
-				it.ID = freeIDIn(existing, Slug(firstWords(it.Stem, 6)))
-			}
-			if !existing[it.ID] {
-				existing[it.ID] = true
-				if err := insertItem(ctx, tx, &it, now, actor); err != nil {
-					return err
-				}
-				res.Imported++
-				res.Items = append(res.Items, it.ID)
-				continue
-			}
-			cur, err := findItem(ctx, tx, it.ID, 0)
-			switch {
-			case err != nil:
-				return err
-			case sameContent(cur, &it):
-				res.Unchanged++
-				continue
-			case cur.Status == Void:
-				lines = append(lines, apperr.Line{Line: parsed[i].Line, Message: fmt.Sprintf("item %s is void and cannot be changed", it.ID)})
-				continue
-			default:
-				if err := updateItem(ctx, tx, cur, &it, now, actor); err != nil {
-					return err
-				}
-			}
-			res.Imported++
-			res.Items = append(res.Items, it.ID)
-		}
-		if len(lines) > 0 {
-			return apperr.Lined(lines)
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
+	// A dry run reads one snapshot on the read pool and never takes the
+	// writer, so checking a large file cannot hold up autosaves.
+	run := s.db.Update
+	if opt.DryRun {
+		run = s.db.View
+	}
+	err := run(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = s.importTx(ctx, tx, parsed, opt)
+		return err
 	})
-	if errors.Is(err, errDryRun) {
-		err = nil
-	}
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if res.Items == nil {
 		res.Items = []string{}
+	}
+	return res, nil
+}
+
+// importTx plans the import inside tx and, unless it is a dry run, writes
+// it. A dry run runs in a read-only transaction and writes nothing.
+func (s *Store) importTx(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
+	var res ImportResult
+	var errs lineErrors
+	now := s.clock.Now()
+	// One read of the ids instead of a lookup per item: a 10,000-item
+	// import into an empty bank then only inserts.
+	existing, err := itemIDs(ctx, tx)
+	if err != nil {
+		return res, err
+	}
+	for i := range parsed {
+		if opt.Progress != nil && (i%100 == 99 || i == len(parsed)-1) {
+			opt.Progress(i+1, len(parsed))
+		}
+		it := parsed[i].Item
+		if it.ID == "" {
+			it.ID = freeIDIn(existing, Slug(firstWords(it.Stem, 6)))
+		}
+		if !existing[it.ID] {
+			existing[it.ID] = true
+			if !opt.DryRun {
+				if err := insertItem(ctx, tx, &it, now, opt.Actor); err != nil {
+					return res, err
+				}
+			}
+			res.Imported++
+			res.Items = append(res.Items, it.ID)
+			continue
+		}
+		cur, err := findItem(ctx, tx, it.ID, 0)
+		switch {
+		case err != nil:
+			return res, err
+		case sameContent(cur, &it):
+			res.Unchanged++
+			continue
+		case cur.Status == Void:
+			errs.add(parsed[i].Line, "item %s is void and cannot be changed", it.ID)
+			continue
+		case !opt.DryRun:
+			if err := updateItem(ctx, tx, cur, &it, now, opt.Actor); err != nil {
+				return res, err
+			}
+		}
+		res.Imported++
+		res.Items = append(res.Items, it.ID)
+	}
+	if err := errs.err(); err != nil {
+		return res, err
 	}
 	return res, nil
 }

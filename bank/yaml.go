@@ -21,8 +21,8 @@ import (
 
 // yamlItemFields are the keys an item may have, in the order WriteYAML
 // writes them.
-var yamlItemFields = []string{"id", "status", "domain", "tiers", "topic", "type", "stem", "options",
-	"rationale", "source", "author", "created_at", "updated_at"}
+var yamlItemFields = []string{"id", "status", "domain", "tiers", "topic", "competency", "group", "type",
+	"stem", "exhibit", "numeric", "options", "rationale", "source", "author", "created_at", "updated_at"}
 
 // ParseYAML reads a bank file in the native format. Of the options only
 // MaxItems applies: the file carries every other field itself.
@@ -99,7 +99,7 @@ func yamlItemList(text []byte, errs *lineErrors) []*yaml.Node {
 	}
 	switch {
 	case items == nil:
-		if len(*errs) == 0 {
+		if errs.len() == 0 {
 			errs.add(root.Line, "the file has no items: list")
 		}
 		return nil
@@ -187,6 +187,14 @@ func yamlItem(n *yaml.Node, errs *lineErrors) *draft {
 			it.Type = Type(yamlString(v, key, d, errs))
 		case "stem":
 			it.Stem = yamlString(v, key, d, errs)
+		case "competency":
+			it.Competency = yamlString(v, key, d, errs)
+		case "group":
+			it.Group = yamlString(v, key, d, errs)
+		case "exhibit":
+			it.Exhibit = yamlString(v, key, d, errs)
+		case "numeric":
+			it.Numeric = yamlNumeric(v, d, errs)
 		case "options":
 			it.Options = yamlOptions(v, d, errs)
 		case "rationale":
@@ -275,6 +283,8 @@ func yamlOptions(v *yaml.Node, d *draft, errs *lineErrors) []Option {
 				o.Text = yamlString(f, key, d, errs)
 			case "feedback":
 				o.Feedback = yamlString(f, key, d, errs)
+			case "match":
+				o.Match = yamlString(f, key, d, errs)
 			case "correct":
 				if yamlNull(f) {
 					break
@@ -284,12 +294,61 @@ func yamlOptions(v *yaml.Node, d *draft, errs *lineErrors) []Option {
 					d.bad[prefix] = true
 				}
 			default:
-				errs.add(k.Line, "unknown field %q in an option; an option's fields are text, correct and feedback", k.Value)
+				errs.add(k.Line, "unknown field %q in an option; an option's fields are text, correct, feedback and match", k.Value)
 			}
 		}
 		opts = append(opts, o)
 	}
 	return opts
+}
+
+// yamlNumeric reads a numeric key: {value: 12.5, tolerance: 0.1, unit: "%"}.
+// value is required; tolerance defaults to 0 (exactly the value).
+func yamlNumeric(v *yaml.Node, d *draft, errs *lineErrors) *NumericKey {
+	if yamlNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		errs.add(v.Line, "numeric: expected {value: 12.5, tolerance: 0.1, unit: \"%%\"}, found %s", yamlKind(v))
+		d.bad["numeric"] = true
+		return nil
+	}
+	k := &NumericKey{}
+	hasValue := false
+	seen := map[string]int{}
+	for j := 0; j+1 < len(v.Content); j += 2 {
+		kn, f := yamlResolve(v.Content[j]), yamlResolve(v.Content[j+1])
+		key := "numeric." + kn.Value
+		if first, dup := seen[kn.Value]; dup {
+			errs.add(kn.Line, "%s is given twice (first on line %d)", key, first)
+			continue
+		}
+		seen[kn.Value] = kn.Line
+		d.lines[key] = kn.Line
+		switch kn.Value {
+		case "value", "tolerance":
+			var x float64
+			if f.Kind != yaml.ScalarNode || (f.Tag != "!!int" && f.Tag != "!!float") || f.Decode(&x) != nil {
+				errs.add(f.Line, "%s: expected a number such as 12.5, found %s", key, yamlKind(f))
+				d.bad["numeric"] = true
+				continue
+			}
+			if kn.Value == "value" {
+				k.Value, hasValue = x, true
+			} else {
+				k.Tolerance = x
+			}
+		case "unit":
+			k.Unit = yamlString(f, key, d, errs)
+		default:
+			errs.add(kn.Line, "unknown field %q in numeric; its fields are value, tolerance and unit", kn.Value)
+		}
+	}
+	if !hasValue && !d.bad["numeric"] {
+		errs.add(v.Line, "numeric: the value is missing")
+		d.bad["numeric"] = true
+	}
+	return k
 }
 
 func yamlTime(v *yaml.Node, field string, d *draft, errs *lineErrors) time.Time {

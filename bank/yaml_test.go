@@ -134,11 +134,11 @@ func TestParseYAMLErrors(t *testing.T) {
 	}{{
 		name: "UnknownField",
 		in:   "items:\n" + item + "    stems: x\n",
-		want: []apperr.Line{{Line: 9, Message: `unknown field "stems"; an item's fields are id, status, domain, tiers, topic, type, stem, options, rationale, source, author, created_at, updated_at`}},
+		want: []apperr.Line{{Line: 9, Message: `unknown field "stems"; an item's fields are id, status, domain, tiers, topic, competency, group, type, stem, exhibit, numeric, options, rationale, source, author, created_at, updated_at`}},
 	}, {
 		name: "UnknownOptionField",
 		in:   "items:\n  - id: a1\n    domain: concepts\n    type: single\n    stem: S?\n    options:\n      - text: a\n        correct: true\n        right: yes\n      - {text: b}\n",
-		want: []apperr.Line{{Line: 9, Message: `unknown field "right" in an option; an option's fields are text, correct and feedback`}},
+		want: []apperr.Line{{Line: 9, Message: `unknown field "right" in an option; an option's fields are text, correct, feedback and match`}},
 	}, {
 		name: "Version",
 		in:   "items:\n" + item + "    version: 3\n",

@@ -28,6 +28,14 @@ type batcher struct {
 	quit chan struct{}
 	dead chan struct{}
 	once sync.Once
+
+	// mu orders queueing against stopping: a sender holds it shared from
+	// its closed check until its request is in the channel, and stop takes
+	// it exclusively before closing quit. So every request queued is queued
+	// before the loop's final drain, and none can slip in after it (a
+	// select on quit alone picks at random when both cases are ready).
+	mu     sync.RWMutex
+	closed bool
 }
 
 // ErrClosed is returned for writes submitted after Close.
@@ -40,8 +48,31 @@ func newBatcher(w *sql.DB) *batcher {
 }
 
 func (b *batcher) stop() {
-	b.once.Do(func() { close(b.quit) })
+	b.once.Do(func() {
+		b.mu.Lock()
+		b.closed = true
+		b.mu.Unlock()
+		close(b.quit)
+	})
 	<-b.dead
+}
+
+// enqueue puts req on the queue unless the batcher is stopped or ctx ends.
+// Holding the read lock while blocked on a full queue is safe: the loop
+// keeps draining until quit is closed, which stop does only after taking
+// the write lock, i.e. after every sender has finished.
+func (b *batcher) enqueue(req batchReq) error {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		return ErrClosed
+	}
+	select {
+	case b.reqs <- req:
+		return nil
+	case <-req.ctx.Done():
+		return req.ctx.Err()
+	}
 }
 
 // Batch runs fn in a write transaction shared with other concurrent Batch
@@ -49,12 +80,8 @@ func (b *batcher) stop() {
 // fn failed; fn's writes are then rolled back and nothing else is).
 func (d *DB) Batch(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	req := batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	select {
-	case d.batch.reqs <- req:
-	case <-d.batch.quit:
-		return ErrClosed
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := d.batch.enqueue(req); err != nil {
+		return err
 	}
 	// Once queued, wait for the outcome even if ctx ends: the write may
 	// already be committed and the caller must not report it as lost.

@@ -27,6 +27,7 @@ type DB struct {
 
 	path  string
 	batch *batcher
+	probe prober
 }
 
 // dsn puts every pragma into the connection string so each connection the
@@ -78,7 +79,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := Migrate(ctx, w); err != nil {
+	err = WithStartupLock(ctx, path, func() error {
+		if err := quickCheck(ctx, w, path); err != nil {
+			return err
+		}
+		return Migrate(ctx, w)
+	})
+	if err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -1,9 +1,11 @@
 package exam
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,6 +55,8 @@ type missing struct {
 	Domain    bank.Domain
 	Available int
 	Needed    int
+	Enemies   bool // Available counts one item per enemy group
+	Across    bool // enemy groups spanning domains are the obstacle
 }
 
 // missingList describes the domains a pool cannot fill.
@@ -61,7 +65,15 @@ type missingList []missing
 func (m missingList) String() string {
 	parts := make([]string, len(m))
 	for i, x := range m {
-		parts[i] = fmt.Sprintf("%s has %d active items, %d needed", x.Domain, x.Available, x.Needed)
+		switch {
+		case x.Across:
+			parts[i] = "enemy groups shared between domains leave no form that meets the blueprint; give some of those items other groups or add items"
+		case x.Enemies:
+			parts[i] = fmt.Sprintf("%s has %d %s that may stand on one form (one per enemy group), %d needed",
+				x.Domain, x.Available, plural(x.Available, "item", "items"), x.Needed)
+		default:
+			parts[i] = fmt.Sprintf("%s has %d active items, %d needed", x.Domain, x.Available, x.Needed)
+		}
 	}
 	return strings.Join(parts, "; ")
 }
@@ -102,62 +114,166 @@ func blueprintDomains(bp Blueprint) []bank.Domain {
 	return append(out, other...)
 }
 
-// draw picks the blueprint's items from pool, preferring items not in seen
-// (the candidate's earlier attempts at the tier) and topping up with seen
-// ones when a domain has too few unseen items. It returns the picks in
-// question order (shuffled), or the shortfall when the pool cannot fill bp.
-func draw(pool []bank.PoolEntry, bp Blueprint, seen map[string]bool, seed int64) ([]bank.PoolEntry, missingList) {
+// draw picks the blueprint's items from pool. Within each domain it
+// prefers, in this order: items not in seen (the candidate's earlier
+// attempts at the tier), then items drawn least recently (lastDrawn: item id
+// -> when it was last put on any form; absent means never), by a weighted
+// random draw rather than a strict rotation, so two candidates starting at
+// the same moment still get different forms. It never puts two items of one
+// enemy group on a form. It returns the picks in question order (shuffled),
+// or what the pool cannot fill.
+func draw(pool []bank.PoolEntry, bp Blueprint, seen map[string]bool, lastDrawn map[string]int64, seed int64) ([]bank.PoolEntry, missingList) {
 	if short := shortfall(pool, bp); len(short) > 0 {
 		return nil, short
 	}
 	sorted := make([]bank.PoolEntry, len(pool))
 	copy(sorted, pool)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
-
-	type split struct{ fresh, old []bank.PoolEntry }
-	by := map[bank.Domain]*split{}
+	by := map[bank.Domain][]bank.PoolEntry{}
 	for _, e := range sorted {
-		s := by[e.Domain]
-		if s == nil {
-			s = &split{}
-			by[e.Domain] = s
-		}
-		if seen[e.ID] {
-			s.old = append(s.old, e)
-		} else {
-			s.fresh = append(s.fresh, e)
-		}
+		by[e.Domain] = append(by[e.Domain], e)
 	}
+	domains := blueprintDomains(bp)
 	r := newRNG(seed)
-	picks := make([]bank.PoolEntry, 0, bp.Total())
-	for _, d := range blueprintDomains(bp) {
-		s, need := by[d], bp[d]
-		picks = append(picks, choose(r, s.fresh, need)...)
-		if rest := need - len(s.fresh); rest > 0 {
-			picks = append(picks, choose(r, s.old, rest)...)
+	// A greedy pass fails only when enemy groups spanning domains leave a
+	// later domain short; a few more passes with fresh random keys and the
+	// domains in another order settle almost every bank that can be filled.
+	for try := 0; try < 8; try++ {
+		picks, ok := drawOnce(r, by, domains, bp, seen, lastDrawn)
+		if ok {
+			r.shuffle(len(picks), func(i, j int) { picks[i], picks[j] = picks[j], picks[i] })
+			return picks, nil
 		}
+		r.shuffle(len(domains), func(i, j int) { domains[i], domains[j] = domains[j], domains[i] })
 	}
-	r.shuffle(len(picks), func(i, j int) { picks[i], picks[j] = picks[j], picks[i] })
-	return picks, nil
+	return nil, enemyShortfall(by, bp)
 }
 
-// choose returns k elements of from (all of them when k ≥ len(from)) by a
-// partial Fisher-Yates shuffle; from is reordered.
-func choose(r *rng, from []bank.PoolEntry, k int) []bank.PoolEntry {
-	if k >= len(from) {
-		return from
+// drawOnce is one greedy pass of draw.
+func drawOnce(r *rng, by map[bank.Domain][]bank.PoolEntry, domains []bank.Domain, bp Blueprint,
+	seen map[string]bool, lastDrawn map[string]int64) ([]bank.PoolEntry, bool) {
+	usedGroup := map[string]bool{}
+	picks := make([]bank.PoolEntry, 0, bp.Total())
+	for _, d := range domains {
+		need := bp[d]
+		for _, e := range preferenceOrder(r, by[d], seen, lastDrawn) {
+			if need == 0 {
+				break
+			}
+			if e.Group != "" {
+				if usedGroup[e.Group] {
+					continue
+				}
+				usedGroup[e.Group] = true
+			}
+			picks = append(picks, e)
+			need--
+		}
+		if need > 0 {
+			return nil, false
+		}
 	}
-	for i := 0; i < k; i++ {
-		j := i + r.intn(len(from)-i)
-		from[i], from[j] = from[j], from[i]
+	return picks, true
+}
+
+// preferenceOrder sorts a domain's entries: unseen before seen, and within
+// each, by a weighted random key (Efraimidis–Spirakis: log(u)/w, largest
+// first) whose weight w grows with the time since the item was last drawn.
+// An item never drawn has w = 1; one drawn on the newest form has w = 1/n;
+// in between w = (1 + the number of items drawn more recently) / n. The most
+// recently used items are therefore rarely taken while older ones remain,
+// yet nothing is starved or forced: a new item is likely on the next form,
+// not on every form until its count catches up, as a strict least-drawn
+// rule would do.
+func preferenceOrder(r *rng, es []bank.PoolEntry, seen map[string]bool, lastDrawn map[string]int64) []bank.PoolEntry {
+	n := len(es)
+	// Small records sorted by index, not the entries themselves: a draw
+	// from a 10,000-item bank sorts thousands of them per domain.
+	type keyed struct {
+		i    int32
+		old  bool
+		last int64
+		key  float64
 	}
-	return from[:k]
+	ks := make([]keyed, n)
+	var byLast []int64
+	for i, e := range es {
+		last, drawn := lastDrawn[e.ID]
+		if !drawn {
+			last = math.MinInt64
+		} else {
+			byLast = append(byLast, last)
+		}
+		ks[i] = keyed{i: int32(i), old: seen[e.ID], last: last}
+	}
+	// Recency rank: how many items were drawn strictly more recently.
+	slices.SortFunc(byLast, func(a, b int64) int { return cmp.Compare(b, a) })
+	for i := range ks {
+		w := 1.0
+		if ks[i].last != math.MinInt64 {
+			newer, _ := slices.BinarySearchFunc(byLast, ks[i].last, func(e, t int64) int { return cmp.Compare(t, e) })
+			w = float64(newer+1) / float64(n)
+		}
+		u := (float64(r.src.Uint64()>>11) + 0.5) / (1 << 53) // in (0, 1)
+		ks[i].key = math.Log(u) / w
+	}
+	// Keys are distinct in practice; the id breaks a tie so the order never
+	// depends on the sort algorithm.
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.old != b.old {
+			if a.old {
+				return 1
+			}
+			return -1
+		}
+		if c := cmp.Compare(b.key, a.key); c != 0 {
+			return c
+		}
+		return strings.Compare(es[a.i].ID, es[b.i].ID)
+	})
+	out := make([]bank.PoolEntry, n)
+	for j, k := range ks {
+		out[j] = es[k.i]
+	}
+	return out
+}
+
+// enemyShortfall explains a pool that has enough items but not enough that
+// may stand together: per domain, at most one item of each enemy group.
+func enemyShortfall(by map[bank.Domain][]bank.PoolEntry, bp Blueprint) missingList {
+	var out missingList
+	for _, d := range blueprintDomains(bp) {
+		groups := map[string]bool{}
+		usable := 0
+		for _, e := range by[d] {
+			if e.Group == "" || !groups[e.Group] {
+				usable++
+			}
+			if e.Group != "" {
+				groups[e.Group] = true
+			}
+		}
+		if usable < bp[d] {
+			out = append(out, missing{Domain: d, Available: usable, Needed: bp[d], Enemies: true})
+		}
+	}
+	if len(out) == 0 {
+		// Every domain could be filled alone; groups shared across domains
+		// are what the passes could not untangle.
+		for _, d := range blueprintDomains(bp) {
+			out = append(out, missing{Domain: d, Available: len(by[d]), Needed: bp[d], Enemies: true, Across: true})
+			break
+		}
+	}
+	return out
 }
 
 // optionOrder returns the displayed order of an item's options as authored
 // indexes. Options are shuffled per attempt, except true/false, which always
 // shows True first: a shuffled True/False only confuses, and its order
-// reveals nothing.
+// reveals nothing. An ordering item's options are authored in the correct
+// order, so its shuffle is never the identity: a candidate must never be
+// shown the answer and score by leaving it alone.
 func optionOrder(r *rng, it *bank.Item) []int {
 	order := make([]int, len(it.Options))
 	for i := range order {
@@ -170,7 +286,36 @@ func optionOrder(r *rng, it *bank.Item) []int {
 		return order
 	}
 	r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	// Shuffling again until the order moves (at worst 1 in 6 times, for 3
+	// options) keeps every other order equally likely.
+	for it.Type == bank.Ordering && len(order) > 1 && isIdentity(order) {
+		r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	}
 	return order
+}
+
+// matchOrder is a matching item's answer list order, shuffled on its own
+// stream of the generator, so the answers' positions say nothing about the
+// prompts' positions; nil for other types.
+func matchOrder(r *rng, it *bank.Item) []int {
+	if it.Type != bank.Matching {
+		return nil
+	}
+	order := make([]int, len(it.Options))
+	for i := range order {
+		order[i] = i
+	}
+	r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order
+}
+
+func isIdentity(order []int) bool {
+	for i, v := range order {
+		if v != i {
+			return false
+		}
+	}
+	return true
 }
 
 // optionID is the id of the option displayed at position p: "a", "b", …
@@ -182,4 +327,11 @@ func optionIndex(id string, n int) int {
 		return -1
 	}
 	return int(id[0] - 'a')
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

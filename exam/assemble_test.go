@@ -41,7 +41,7 @@ func TestDraw(t *testing.T) {
 		t.Run(tier.Code, func(t *testing.T) {
 			pool := testPool(map[bank.Domain]int{bank.Concepts: 40, bank.Tools: 40, bank.SoftSkills: 40})
 			for seed := int64(0); seed < 50; seed++ {
-				picks, short := draw(pool, tier.Blueprint, nil, seed)
+				picks, short := draw(pool, tier.Blueprint, nil, nil, seed)
 				if len(short) > 0 {
 					t.Fatalf("seed %d: short %v", seed, short)
 				}
@@ -70,11 +70,11 @@ func TestDraw(t *testing.T) {
 	pool := testPool(map[bank.Domain]int{bank.Concepts: 40, bank.Tools: 40, bank.SoftSkills: 40})
 
 	t.Run("DeterministicPerSeed", func(t *testing.T) {
-		a, _ := draw(pool, bp, nil, 42)
+		a, _ := draw(pool, bp, nil, nil, 42)
 		// The same pool in another order gives the same form.
 		rev := append([]bank.PoolEntry(nil), pool...)
 		sort.Slice(rev, func(i, j int) bool { return rev[i].ID > rev[j].ID })
-		b, _ := draw(rev, bp, nil, 42)
+		b, _ := draw(rev, bp, nil, nil, 42)
 		if !reflect.DeepEqual(ids(a), ids(b)) {
 			t.Errorf("same seed, different forms:\n%v\n%v", ids(a), ids(b))
 		}
@@ -83,7 +83,7 @@ func TestDraw(t *testing.T) {
 	t.Run("SeedsDiffer", func(t *testing.T) {
 		forms := map[string]bool{}
 		for seed := int64(1); seed <= 20; seed++ {
-			p, _ := draw(pool, bp, nil, seed)
+			p, _ := draw(pool, bp, nil, nil, seed)
 			forms[strings.Join(ids(p), ",")] = true
 		}
 		if got := len(forms); got < 20 {
@@ -92,13 +92,13 @@ func TestDraw(t *testing.T) {
 	})
 
 	t.Run("AvoidsSeen", func(t *testing.T) {
-		first, _ := draw(pool, bp, nil, 1)
+		first, _ := draw(pool, bp, nil, nil, 1)
 		seen := map[string]bool{}
 		for _, p := range first {
 			seen[p.ID] = true
 		}
 		for seed := int64(2); seed < 30; seed++ {
-			again, _ := draw(pool, bp, seen, seed)
+			again, _ := draw(pool, bp, seen, nil, seed)
 			for _, p := range again {
 				if seen[p.ID] {
 					t.Fatalf("seed %d: drew %s again though the pool had unseen items", seed, p.ID)
@@ -108,14 +108,14 @@ func TestDraw(t *testing.T) {
 	})
 
 	t.Run("TopsUpWithSeen", func(t *testing.T) {
-		// 15 concepts in the pool, 12 needed, 10 seen: all 5 unseen are
-		// drawn, plus 7 of the seen ones.
-		small := testPool(map[bank.Domain]int{bank.Concepts: 15, bank.Tools: 10, bank.SoftSkills: 8})
+		// 15 concepts in the pool, 10 seen: all 5 unseen are drawn, and
+		// the rest of the blueprint's concepts from the seen ones.
+		small := testPool(map[bank.Domain]int{bank.Concepts: 15, bank.Tools: bp[bank.Tools], bank.SoftSkills: bp[bank.SoftSkills]})
 		seen := map[string]bool{}
 		for i := 0; i < 10; i++ {
 			seen[fmt.Sprintf("concepts-%04d", i)] = true
 		}
-		picks, short := draw(small, bp, seen, 7)
+		picks, short := draw(small, bp, seen, nil, 7)
 		if len(short) > 0 {
 			t.Fatalf("short: %v", short)
 		}
@@ -130,18 +130,18 @@ func TestDraw(t *testing.T) {
 				fresh++
 			}
 		}
-		if fresh != 5 || old != 7 {
-			t.Errorf("concepts: %d unseen + %d seen, want 5 + 7", fresh, old)
+		if fresh != 5 || old != bp[bank.Concepts]-5 {
+			t.Errorf("concepts: %d unseen + %d seen, want 5 + %d", fresh, old, bp[bank.Concepts]-5)
 		}
 	})
 
 	t.Run("ErrShort", func(t *testing.T) {
 		small := testPool(map[bank.Domain]int{bank.Concepts: 12, bank.Tools: 3, bank.SoftSkills: 8})
-		picks, short := draw(small, bp, nil, 1)
+		picks, short := draw(small, bp, nil, nil, 1)
 		if picks != nil {
 			t.Errorf("picks = %d, want none", len(picks))
 		}
-		if got, want := short.String(), "tools has 3 active items, 10 needed"; got != want {
+		if got, want := short.String(), fmt.Sprintf("tools has 3 active items, %d needed", bp[bank.Tools]); got != want {
 			t.Errorf("short = %q, want %q", got, want)
 		}
 	})

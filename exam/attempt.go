@@ -45,8 +45,18 @@ type Question struct {
 	Domain   bank.Domain `json:"domain"`
 	Type     bank.Type   `json:"type"`
 	Stem     string      `json:"stem"`
-	Options  []Option    `json:"options"`
-	Answer   *Answer     `json:"answer"` // null until answered
+	// Exhibit is sanitized HTML shown between the stem and the answer
+	// area (a table or a list); empty when the item has none.
+	Exhibit string `json:"exhibit,omitempty"`
+	// Options: the choices; for ordering, the steps in the displayed
+	// (shuffled) order; for matching, the prompts; none for numeric.
+	Options []Option `json:"options"`
+	// Matches are a matching question's answers, in their own shuffled
+	// order, with ids "a", "b", … of that order.
+	Matches []Option `json:"matches,omitempty"`
+	// Unit is a numeric question's unit, shown after the input.
+	Unit   string  `json:"unit,omitempty"`
+	Answer *Answer `json:"answer"` // null until answered
 }
 
 // Option is one displayed choice.
@@ -57,8 +67,13 @@ type Option struct {
 
 // Answer is the candidate's saved answer to a question.
 type Answer struct {
+	// Choices: the chosen option ids (sorted); for ordering, every option
+	// id in the candidate's order; for matching, per displayed prompt the
+	// id of the chosen answer or "".
 	Choices []string `json:"choices"`
-	Flagged bool     `json:"flagged"`
+	// Value is a numeric answer as the candidate typed it.
+	Value   string `json:"value,omitempty"`
+	Flagged bool   `json:"flagged"`
 }
 
 // AttemptSummary is one line of a list of attempts.
@@ -133,11 +148,14 @@ type questionRow struct {
 	Domain   bank.Domain
 	Type     bank.Type
 	Order    []int // displayed position -> authored index
+	// MatchOrder is a matching question's answer list: displayed position
+	// -> authored index of the option whose match it is.
+	MatchOrder []int
 }
 
 func findQuestions(ctx context.Context, tx *sql.Tx, attemptID string) ([]questionRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT question_id, position, item_id, item_version, domain, type, option_order
-		FROM attempt_questions WHERE attempt_id = ? ORDER BY position`, attemptID)
+	rows, err := tx.QueryContext(ctx, `SELECT question_id, position, item_id, item_version, domain, type, option_order,
+		match_order FROM attempt_questions WHERE attempt_id = ? ORDER BY position`, attemptID)
 	if err != nil {
 		return nil, fmt.Errorf("load questions: %w", err)
 	}
@@ -145,12 +163,15 @@ func findQuestions(ctx context.Context, tx *sql.Tx, attemptID string) ([]questio
 	var out []questionRow
 	for rows.Next() {
 		var q questionRow
-		var order string
-		if err := rows.Scan(&q.ID, &q.Position, &q.Ref.ID, &q.Ref.Version, &q.Domain, &q.Type, &order); err != nil {
+		var order, matchOrder string
+		if err := rows.Scan(&q.ID, &q.Position, &q.Ref.ID, &q.Ref.Version, &q.Domain, &q.Type, &order, &matchOrder); err != nil {
 			return nil, fmt.Errorf("load questions: %w", err)
 		}
 		if err := json.Unmarshal([]byte(order), &q.Order); err != nil {
 			return nil, fmt.Errorf("question %s option order: %w", q.ID, err)
+		}
+		if err := json.Unmarshal([]byte(matchOrder), &q.MatchOrder); err != nil {
+			return nil, fmt.Errorf("question %s match order: %w", q.ID, err)
 		}
 		out = append(out, q)
 	}
@@ -158,7 +179,7 @@ func findQuestions(ctx context.Context, tx *sql.Tx, attemptID string) ([]questio
 }
 
 func findAnswers(ctx context.Context, tx *sql.Tx, attemptID string) (map[string]Answer, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices, flagged FROM answers WHERE attempt_id = ?`, attemptID)
+	rows, err := tx.QueryContext(ctx, `SELECT question_id, choices, value, flagged FROM answers WHERE attempt_id = ?`, attemptID)
 	if err != nil {
 		return nil, fmt.Errorf("load answers: %w", err)
 	}
@@ -167,7 +188,7 @@ func findAnswers(ctx context.Context, tx *sql.Tx, attemptID string) (map[string]
 	for rows.Next() {
 		var qid, choices string
 		var a Answer
-		if err := rows.Scan(&qid, &choices, &a.Flagged); err != nil {
+		if err := rows.Scan(&qid, &choices, &a.Value, &a.Flagged); err != nil {
 			return nil, fmt.Errorf("load answers: %w", err)
 		}
 		if err := json.Unmarshal([]byte(choices), &a.Choices); err != nil {
@@ -219,13 +240,25 @@ func (s *Service) render(a *attemptRow, qs []questionRow, items map[bank.Ref]*ba
 		html := s.html.get(q.Ref, it)
 		rq := Question{
 			ID: q.ID, Position: q.Position, Domain: q.Domain, Type: q.Type,
-			Stem: html.stem, Options: make([]Option, len(q.Order)),
+			Stem: html.stem, Exhibit: html.exhibit, Options: make([]Option, len(q.Order)),
 		}
 		for p, idx := range q.Order {
 			if idx < 0 || idx >= len(it.Options) {
 				return nil, fmt.Errorf("attempt %s question %s: option order out of range", a.ID, q.ID)
 			}
 			rq.Options[p] = Option{ID: optionID(p), Text: html.options[idx]}
+		}
+		if q.Type == bank.Matching {
+			rq.Matches = make([]Option, len(q.MatchOrder))
+			for p, idx := range q.MatchOrder {
+				if idx < 0 || idx >= len(it.Options) {
+					return nil, fmt.Errorf("attempt %s question %s: match order out of range", a.ID, q.ID)
+				}
+				rq.Matches[p] = Option{ID: optionID(p), Text: html.matches[idx]}
+			}
+		}
+		if q.Type == bank.Numeric && it.Numeric != nil {
+			rq.Unit = it.Numeric.Unit
 		}
 		if ans, ok := answers[q.ID]; ok {
 			rq.Answer = &ans

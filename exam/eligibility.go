@@ -17,9 +17,10 @@ import (
 
 // facts is what eligibility depends on for one user, loaded once.
 type facts struct {
-	certified map[string]bool // tiers held by a valid (unrevoked, unexpired) credential
-	openID    string          // the attempt in progress, if any
-	attempts  []pastAttempt   // every attempt of the user, oldest first
+	certified map[string]bool   // tiers held by a valid (unrevoked, unexpired) credential
+	renewable map[string]string // tier -> the credential that may be renewed now (renewal.go)
+	openID    string            // the attempt in progress, if any
+	attempts  []pastAttempt     // every attempt of the user, oldest first
 }
 
 type pastAttempt struct {
@@ -35,6 +36,10 @@ type pastAttempt struct {
 // (the one being started) is left out.
 func loadFacts(ctx context.Context, tx *sql.Tx, userID string, now time.Time, except string) (*facts, error) {
 	f := &facts{certified: map[string]bool{}}
+	var err error
+	if f.renewable, err = loadRenewable(ctx, tx, userID, now); err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT tier_code FROM credentials
 		WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?`, userID, now)
 	if err != nil {
@@ -88,10 +93,13 @@ func (f *facts) check(t Tier, now time.Time, checkOpen bool) *apperr.Error {
 	if checkOpen && f.openID != "" {
 		return ErrAttemptInProgress.With("attempt_id", f.openID)
 	}
-	if f.certified[t.Code] {
+	// A holder inside the renewal window (or the grace after expiry) may
+	// renew; the prerequisite was met when the tier was first earned.
+	renewing := f.renewable[t.Code] != ""
+	if f.certified[t.Code] && !renewing {
 		return ErrAlreadyCertified
 	}
-	if t.Prerequisite != nil && !f.certified[*t.Prerequisite] {
+	if t.Prerequisite != nil && !f.certified[*t.Prerequisite] && !renewing {
 		return withMessage(ErrPrerequisiteMissing,
 			fmt.Sprintf("This tier requires a valid %s certificate.", *t.Prerequisite))
 	}

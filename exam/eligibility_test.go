@@ -227,7 +227,7 @@ func TestTiersJSON(t *testing.T) {
 			t.Errorf("anonymous tier JSON has %q", k)
 		}
 	}
-	if got, want := mustJSON(t, anon[0].Blueprint), `{"concepts":12,"soft_skills":8,"tools":10}`; got != want {
+	if got, want := mustJSON(t, anon[0].Blueprint), `{"concepts":10,"soft_skills":6,"tools":14}`; got != want {
 		t.Errorf("blueprint = %s, want %s", got, want)
 	}
 	if m["prerequisite"] != nil || m["question_count"] != 30.0 || m["time_limit_seconds"] != 2700.0 {
@@ -290,9 +290,9 @@ func TestDefaultTiers(t *testing.T) {
 		code, prereq                  string
 		n, minutes, validity, c, t, s int
 	}{
-		{"foundation", "", 30, 45, 730, 12, 10, 8},
-		{"practitioner", "foundation", 40, 60, 730, 15, 15, 10},
-		{"leader", "practitioner", 40, 75, 1095, 14, 12, 14},
+		{"foundation", "", 30, 45, 730, 10, 14, 6},
+		{"practitioner", "foundation", 40, 70, 730, 13, 20, 7},
+		{"leader", "practitioner", 40, 90, 1095, 12, 17, 11},
 	}
 	got := DefaultTiers()
 	for i, w := range want {

@@ -55,6 +55,8 @@ type Config struct {
 	Seed func() int64
 	// Logger receives sweeper failures. Default slog.Default().
 	Logger *slog.Logger
+	// Stats tunes item statistics and the flag policy (stats_store.go).
+	Stats StatsConfig
 }
 
 // DefaultGrace is Config.Grace when none is set.
@@ -69,6 +71,7 @@ type Service struct {
 	certs Issuer
 	cfg   Config
 	html  *renderCache
+	stats *statsCache
 }
 
 // NewService returns a Service. certs may be nil: passes then carry no
@@ -83,7 +86,7 @@ func NewService(d *db.DB, clk clock.Clock, items ItemSource, certs Issuer, cfg C
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{db: d, clock: clk, items: items, certs: certs, cfg: cfg, html: &renderCache{}}
+	return &Service{db: d, clock: clk, items: items, certs: certs, cfg: cfg, html: &renderCache{}, stats: &statsCache{}}
 }
 
 func randomSeed() int64 {
@@ -96,6 +99,7 @@ func randomSeed() int64 {
 // still match these with errors.Is.
 var (
 	ErrTierNotFound        = apperr.New(apperr.NotFound, "tier_not_found", "No tier has that code.")
+	ErrTierConflict        = apperr.New(apperr.Conflict, "tier_conflict", "Someone changed this tier since you loaded it; reload it and apply your change again.")
 	ErrTierUnavailable     = apperr.New(apperr.Conflict, "tier_unavailable", "This exam cannot be assembled right now because the question bank is short of items.")
 	ErrBlueprintUnfillable = apperr.New(apperr.Invalid, "blueprint_unfillable", "The question bank does not have enough active items to fill this blueprint.")
 	ErrNotFound            = apperr.New(apperr.NotFound, "attempt_not_found", "No attempt of yours has that id.")

@@ -30,42 +30,42 @@ type grade struct {
 	ScorePercent float64
 	Outcome      Outcome
 	Domains      []DomainScore
+	// Scores is each scored question's credit by question id, from this
+	// same pass, so statistics never re-grade (void items have none).
+	Scores map[string]float64
 }
 
-// credit is the score (0 to 1) of one question.
-//
-// single and true_false: 1 when the one correct option is the one chosen,
-// else 0. multiple: all-or-nothing by default, 1 only when the chosen set is
-// exactly the correct set. With partial credit (a tier setting) a multiple
-// question scores max(0, (right − wrong) / correct), where right is the
-// number of correct options chosen, wrong the number of incorrect options
-// chosen and correct the number of correct options: choosing everything
-// scores no more than choosing nothing, and each wrong pick cancels a right
-// one. correct and picked are authored option indexes; picked has no
-// duplicates.
-func credit(t bank.Type, correct, picked []int, partial bool) float64 {
-	isCorrect := make(map[int]bool, len(correct))
-	for _, c := range correct {
-		isCorrect[c] = true
-	}
-	right, wrong := 0, 0
-	for _, p := range picked {
-		if isCorrect[p] {
-			right++
-		} else {
-			wrong++
+// response maps a saved answer from displayed ids back to authored indexes
+// for Item.Score, which holds the scoring rules of every type. Ids that no
+// longer fit (they are checked at save) are dropped, never guessed.
+func response(q questionRow, a Answer) bank.Response {
+	var r bank.Response
+	switch q.Type {
+	case bank.Numeric:
+		if v, err := bank.ParseNumber(a.Value); err == nil {
+			r.Value = &v
+		}
+	case bank.Matching:
+		r.Matches = make([]int, len(q.Order))
+		for p := range r.Matches {
+			r.Matches[p] = -1
+		}
+		for p, c := range a.Choices {
+			if p >= len(q.Order) {
+				break
+			}
+			if m := optionIndex(c, len(q.MatchOrder)); m >= 0 {
+				r.Matches[q.Order[p]] = q.MatchOrder[m]
+			}
+		}
+	default: // the option types and ordering: Picked keeps the given order
+		for _, c := range a.Choices {
+			if p := optionIndex(c, len(q.Order)); p >= 0 {
+				r.Picked = append(r.Picked, q.Order[p])
+			}
 		}
 	}
-	if len(correct) == 0 {
-		return 0
-	}
-	if t == bank.Multiple && partial {
-		return math.Max(0, float64(right-wrong)/float64(len(correct)))
-	}
-	if wrong == 0 && right == len(correct) {
-		return 1
-	}
-	return 0
+	return r
 }
 
 // gradeForm grades a form. Items whose current status is void drop out of
@@ -82,19 +82,14 @@ func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[stri
 		total   int
 	}
 	by := map[bank.Domain]*sum{}
-	var g grade
+	g := grade{Scores: make(map[string]float64, len(qs))}
 	for _, q := range qs {
 		it := items[q.Ref]
 		if it == nil || it.Status == bank.Void {
 			continue
 		}
-		var picked []int
-		for _, c := range answers[q.ID].Choices {
-			if p := optionIndex(c, len(q.Order)); p >= 0 {
-				picked = append(picked, q.Order[p])
-			}
-		}
-		c := credit(q.Type, it.Correct(), picked, partial)
+		c := it.Score(response(q, answers[q.ID]), partial)
+		g.Scores[q.ID] = c
 		d := by[q.Domain]
 		if d == nil {
 			d = &sum{}

@@ -11,36 +11,29 @@ import (
 	"github.com/mopscert/mopscert/bank"
 )
 
-func TestCredit(t *testing.T) {
+// TestResponse: displayed ids map back to authored indexes for every type
+// (the scoring itself is tested beside the types, in bank).
+func TestResponse(t *testing.T) {
 	tests := []struct {
-		name    string
-		typ     bank.Type
-		correct []int
-		picked  []int
-		partial bool
-		want    float64
+		name string
+		q    questionRow
+		a    Answer
+		want bank.Response
 	}{
-		{"SingleRight", bank.Single, []int{2}, []int{2}, false, 1},
-		{"SingleWrong", bank.Single, []int{2}, []int{1}, false, 0},
-		{"SingleBlank", bank.Single, []int{2}, nil, false, 0},
-		{"SinglePartialIgnored", bank.Single, []int{2}, []int{1}, true, 0},
-		{"TrueFalseRight", bank.TrueFalse, []int{0}, []int{0}, false, 1},
-		{"TrueFalseWrong", bank.TrueFalse, []int{0}, []int{1}, false, 0},
-		{"MultipleExact", bank.Multiple, []int{0, 2}, []int{0, 2}, false, 1},
-		{"MultipleMissingOne", bank.Multiple, []int{0, 2}, []int{0}, false, 0},
-		{"MultipleExtraOne", bank.Multiple, []int{0, 2}, []int{0, 1, 2}, false, 0},
-		{"MultipleBlank", bank.Multiple, []int{0, 2}, nil, false, 0},
-		{"PartialExact", bank.Multiple, []int{0, 2}, []int{0, 2}, true, 1},
-		{"PartialHalf", bank.Multiple, []int{0, 2}, []int{0}, true, 0.5},
-		{"PartialRightAndWrong", bank.Multiple, []int{0, 2}, []int{0, 1}, true, 0},
-		{"PartialAllPicked", bank.Multiple, []int{0, 2}, []int{0, 1, 2, 3}, true, 0},
-		{"PartialTwoOfThree", bank.Multiple, []int{0, 1, 2}, []int{0, 1}, true, 2.0 / 3},
-		{"PartialNeverNegative", bank.Multiple, []int{0}, []int{1, 2, 3}, true, 0},
+		{"Single", questionRow{Type: bank.Single, Order: []int{2, 0, 1}}, Answer{Choices: []string{"a"}}, bank.Response{Picked: []int{2}}},
+		{"MultipleDropsUnknown", questionRow{Type: bank.Multiple, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "z"}}, bank.Response{Picked: []int{0, 1}}},
+		{"OrderingKeepsOrder", questionRow{Type: bank.Ordering, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "a"}}, bank.Response{Picked: []int{0, 1, 2}}},
+		{"Matching", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}},
+			// prompt a is authored 1; answer b shows authored 0's match…
+			Answer{Choices: []string{"c", "a", ""}}, bank.Response{Matches: []int{-1, 1, 2}}},
+		{"MatchingBlank", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}}, Answer{}, bank.Response{Matches: []int{-1, -1, -1}}},
+		{"NumericComma", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "13,3 %"}, bank.Response{Value: ptr(13.3)}},
+		{"NumericBlank", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{}, bank.Response{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := credit(tt.typ, tt.correct, tt.picked, tt.partial); got != tt.want {
-				t.Errorf("credit = %v, want %v", got, tt.want)
+			if got := response(tt.q, tt.a); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("response = %+v, want %+v", got, tt.want)
 			}
 		})
 	}
@@ -95,26 +88,27 @@ func TestGradeForm(t *testing.T) {
 			name: "AllRight", pass: 70,
 			qs: []gq{{bank.Concepts, bank.Single, right, false}, {bank.Tools, bank.TrueFalse, right, false}, {bank.Tools, bank.Multiple, both, false}},
 			want: grade{Correct: 3, Total: 3, ScorePercent: 100, Outcome: OutcomePassed, Domains: []DomainScore{
-				{bank.Concepts, 1, 1, 100}, {bank.Tools, 2, 2, 100}}},
+				{bank.Concepts, 1, 1, 100}, {bank.Tools, 2, 2, 100}},
+				Scores: map[string]float64{"q1": 1, "q2": 1, "q3": 1}},
 		},
 		{
 			name: "MultipleAllOrNothing", pass: 50,
 			qs: []gq{{bank.Tools, bank.Multiple, one, false}, {bank.Tools, bank.Single, right, false}},
 			want: grade{Correct: 1, Total: 2, ScorePercent: 50, Outcome: OutcomePassed, Domains: []DomainScore{
-				{bank.Tools, 1, 2, 50}}},
+				{bank.Tools, 1, 2, 50}}, Scores: map[string]float64{"q1": 0, "q2": 1}},
 		},
 		{
 			name: "PartialCredit", pass: 80, partial: true,
 			qs: []gq{{bank.Tools, bank.Multiple, one, false}, {bank.Tools, bank.Single, right, false}},
 			want: grade{Correct: 1.5, Total: 2, ScorePercent: 75, Outcome: OutcomeFailed, Domains: []DomainScore{
-				{bank.Tools, 1.5, 2, 75}}},
+				{bank.Tools, 1.5, 2, 75}}, Scores: map[string]float64{"q1": 0.5, "q2": 1}},
 		},
 		{
 			name: "VoidDropsOut", pass: 100,
 			qs: []gq{{bank.Concepts, bank.Single, right, false}, {bank.Concepts, bank.Single, wrong, true},
 				{bank.SoftSkills, bank.Single, nil, true}},
 			want: grade{Correct: 1, Total: 1, ScorePercent: 100, Outcome: OutcomePassed, Domains: []DomainScore{
-				{bank.Concepts, 1, 1, 100}}},
+				{bank.Concepts, 1, 1, 100}}, Scores: map[string]float64{"q1": 1}},
 		},
 		{
 			name: "DomainBreakdown", pass: 70,
@@ -124,17 +118,18 @@ func TestGradeForm(t *testing.T) {
 				{bank.Tools, bank.Single, wrong, false},
 			},
 			want: grade{Correct: 2, Total: 5, ScorePercent: 40, Outcome: OutcomeFailed, Domains: []DomainScore{
-				{bank.Concepts, 1, 3, 33.3}, {bank.Tools, 0, 1, 0}, {bank.SoftSkills, 1, 1, 100}}},
+				{bank.Concepts, 1, 3, 33.3}, {bank.Tools, 0, 1, 0}, {bank.SoftSkills, 1, 1, 100}},
+				Scores: map[string]float64{"q1": 1, "q2": 1, "q3": 0, "q4": 0, "q5": 0}},
 		},
 		{
 			name: "UnknownChoiceIgnored", pass: 70,
 			qs:   []gq{{bank.Concepts, bank.Single, []string{"z"}, false}},
-			want: grade{Correct: 0, Total: 1, ScorePercent: 0, Outcome: OutcomeFailed, Domains: []DomainScore{{bank.Concepts, 0, 1, 0}}},
+			want: grade{Correct: 0, Total: 1, ScorePercent: 0, Outcome: OutcomeFailed, Domains: []DomainScore{{bank.Concepts, 0, 1, 0}}, Scores: map[string]float64{"q1": 0}},
 		},
 		{
 			name: "AllVoid", pass: 70,
 			qs:   []gq{{bank.Concepts, bank.Single, right, true}},
-			want: grade{Outcome: OutcomeFailed},
+			want: grade{Outcome: OutcomeFailed, Scores: map[string]float64{}},
 		},
 	}
 	for _, tt := range tests {

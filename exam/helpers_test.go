@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,23 @@ func mustOpenDB(tb testing.TB) *db.DB { tb.Helper(); return dbtest.Open(tb) }
 // (concepts 2, tools 2, soft_skills 1; 10 minutes; pass 60 %).
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
+	return newEnvOn(tb, mustOpenDB(tb), true)
+}
+
+// newEnvAt is newEnv on a database in dir, which outlives the test (for a
+// benchmark database built once per process).
+func newEnvAt(tb testing.TB, dir string, fresh bool) *env {
+	tb.Helper()
+	d, err := db.Open(context.Background(), filepath.Join(dir, "test.db"))
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	return newEnvOn(tb, d, fresh)
+}
+
+func newEnvOn(tb testing.TB, d *db.DB, fresh bool) *env {
+	tb.Helper()
 	ctx := context.Background()
-	d := mustOpenDB(tb)
 	clk := clock.NewFake(t0)
 	certs, err := cert.New(ctx, d, clk, "http://localhost:8080")
 	if err != nil {
@@ -50,7 +66,9 @@ func newEnv(tb testing.TB) *env {
 	if err := e.svc.EnsureDefaultTiers(ctx); err != nil {
 		tb.Fatalf("EnsureDefaultTiers: %v", err)
 	}
-	e.addTier(miniTier())
+	if fresh {
+		e.addTier(miniTier())
+	}
 	return e
 }
 

@@ -13,7 +13,9 @@ const maxRendered = 20_000 // about the size of a large bank; then start afresh
 
 type renderedItem struct {
 	stem    string
+	exhibit string
 	options []string // in authored order
+	matches []string // matching items: each option's match, authored order
 }
 
 type renderCache struct {
@@ -29,8 +31,17 @@ func (c *renderCache) get(ref bank.Ref, it *bank.Item) renderedItem {
 		return r
 	}
 	r = renderedItem{stem: bank.RenderMarkdown(it.Stem), options: make([]string, len(it.Options))}
+	if it.Exhibit != "" {
+		r.exhibit = bank.RenderMarkdown(it.Exhibit)
+	}
 	for i, o := range it.Options {
 		r.options[i] = bank.RenderInline(o.Text)
+	}
+	if it.Type == bank.Matching {
+		r.matches = make([]string, len(it.Options))
+		for i, o := range it.Options {
+			r.matches[i] = bank.RenderInline(o.Match)
+		}
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxRendered {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
@@ -24,6 +25,8 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 	// Read phase: refuse early (before the draw) and learn which items the
 	// candidate has seen at this tier. The write phase checks again.
 	seen := map[string]bool{}
+	lastDrawn := map[string]int64{}
+	renews := ""
 	err = s.db.View(ctx, func(tx *sql.Tx) error {
 		f, err := loadFacts(ctx, tx, userID, s.clock.Now(), "")
 		if err != nil {
@@ -32,7 +35,11 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		if e := f.check(t, s.clock.Now(), true); e != nil {
 			return e
 		}
-		return seenItems(ctx, tx, userID, t.Code, seen)
+		renews = f.renewable[t.Code]
+		if err := seenItems(ctx, tx, userID, t.Code, seen); err != nil {
+			return err
+		}
+		return readExposure(ctx, tx, lastDrawn)
 	})
 	if err != nil {
 		return nil, err
@@ -43,7 +50,11 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		return nil, fmt.Errorf("start %s: %w", t.Code, err)
 	}
 	seed := s.cfg.Seed()
-	picks, short := draw(pool, t.Blueprint, seen, seed)
+	form := t
+	if renews != "" {
+		form = renewalForm(t)
+	}
+	picks, short := draw(pool, form.Blueprint, seen, lastDrawn, seed)
 	if len(short) > 0 {
 		e := withMessage(ErrTierUnavailable, fmt.Sprintf("The %s exam cannot be assembled right now: %s.", t.Name, short))
 		need := map[string]int{}
@@ -69,16 +80,19 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		}
 		qs[i] = questionRow{
 			ID: fmt.Sprintf("q%d", i+1), Position: i + 1, Ref: ref,
-			Domain: it.Domain, Type: it.Type, Order: optionOrder(r, it),
+			Domain: it.Domain, Type: it.Type, Order: optionOrder(r, it), MatchOrder: matchOrder(r, it),
 		}
 	}
 
 	a := &attemptRow{
 		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
-		Seed: seed, TimeLimitSeconds: t.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
+		Seed: seed, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
 	}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		return s.startTx(ctx, tx, t, a, qs)
+		if err := s.startTx(ctx, tx, t, a, qs); err != nil {
+			return err
+		}
+		return markRenewal(ctx, tx, a.ID, renews)
 	})
 	if err != nil {
 		return nil, err
@@ -134,17 +148,58 @@ func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow
 		return e
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO attempt_questions
-		(attempt_id, question_id, position, item_id, item_version, domain, type, option_order)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		(attempt_id, question_id, position, item_id, item_version, domain, type, option_order, match_order)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("prepare questions: %w", err)
 	}
 	defer stmt.Close()
 	for _, q := range qs {
 		order, _ := json.Marshal(q.Order)
+		mo := []byte("[]")
+		if q.MatchOrder != nil {
+			mo, _ = json.Marshal(q.MatchOrder)
+		}
 		if _, err := stmt.ExecContext(ctx, a.ID, q.ID, q.Position, q.Ref.ID, q.Ref.Version,
-			q.Domain, q.Type, string(order)); err != nil {
+			q.Domain, q.Type, string(order), string(mo)); err != nil {
 			return fmt.Errorf("insert question %s: %w", q.ID, err)
+		}
+	}
+	return recordExposure(ctx, tx, qs, now)
+}
+
+// readExposure fills lastDrawn with when each item was last drawn (Unix
+// milliseconds). The table holds a row per item ever drawn, so this is one
+// small indexless scan of two integers and a key per item.
+func readExposure(ctx context.Context, tx *sql.Tx, lastDrawn map[string]int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT item_id, last_drawn FROM item_exposure`)
+	if err != nil {
+		return fmt.Errorf("read exposure: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return fmt.Errorf("read exposure: %w", err)
+		}
+		lastDrawn[id] = at
+	}
+	return rows.Err()
+}
+
+// recordExposure counts the form's items as drawn now, in the transaction
+// that stores the form: a form that is not stored is not counted.
+func recordExposure(ctx context.Context, tx *sql.Tx, qs []questionRow, now time.Time) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO item_exposure (item_id, draws, last_drawn) VALUES (?, 1, ?)
+		ON CONFLICT (item_id) DO UPDATE SET draws = draws + 1, last_drawn = excluded.last_drawn`)
+	if err != nil {
+		return fmt.Errorf("prepare exposure: %w", err)
+	}
+	defer stmt.Close()
+	for _, q := range qs {
+		if _, err := stmt.ExecContext(ctx, q.Ref.ID, now.UnixMilli()); err != nil {
+			return fmt.Errorf("record exposure of %s: %w", q.Ref.ID, err)
 		}
 	}
 	return nil

@@ -162,10 +162,14 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 	}
 	var issued *cert.Credential
 	if g.Outcome == OutcomePassed && s.certs != nil {
-		c, err := s.certs.IssueTx(ctx, tx, cert.IssueRequest{
+		req := cert.IssueRequest{
 			AttemptID: a.ID, UserID: a.UserID, HolderName: a.HolderName,
 			Tier: t.Code, TierName: t.Name, ValidFor: time.Duration(t.ValidityDays) * 24 * time.Hour,
-		})
+		}
+		if err := renewalIssue(ctx, tx, a.ID, t, &req); err != nil {
+			return err
+		}
+		c, err := s.certs.IssueTx(ctx, tx, req)
 		if err != nil {
 			return fmt.Errorf("issue certificate for %s: %w", a.ID, err)
 		}
@@ -180,7 +184,7 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 		g.Outcome, g.Correct, g.Total, g.ScorePercent, string(domains), credID, a.ID); err != nil {
 		return fmt.Errorf("record grade of %s: %w", a.ID, err)
 	}
-	return nil
+	return recordScores(ctx, tx, a.ID, g.Scores)
 }
 
 // resultTx builds the stored result of a closed attempt. The certificate is

@@ -55,6 +55,13 @@ type Tier struct {
 	AttemptWindowDays int       `json:"attempt_window_days"`
 	UpdatedAt         time.Time `json:"updated_at"`
 
+	// Renewal (see renewal.go): how many days before expiry a holder may
+	// renew, by a short or a full exam, and how many days after expiry the
+	// renewal may still be finished.
+	RenewalWindowDays int         `json:"renewal_window_days"`
+	RenewalMode       RenewalMode `json:"renewal_mode"`
+	GraceDays         int         `json:"grace_days"`
+
 	// Set by Tiers for a signed-in user only; both are then present in JSON,
 	// ineligible_reason as null when Eligible.
 	Eligible         *bool      `json:"eligible,omitempty"`
@@ -85,23 +92,35 @@ func (t Tier) MarshalJSON() ([]byte, error) {
 
 // TierUpdate changes a tier; nil fields stay as they are. Prerequisite ""
 // removes the prerequisite. Code and QuestionCount, when given, must match
-// the tier and the blueprint total (so a tier fetched and sent back
-// unchanged is accepted).
+// the tier and the blueprint total, so a tier fetched and sent back
+// unchanged is accepted. UpdatedAt, when given, is an optimistic lock as an
+// item's version is: the update is refused with tier_conflict if the tier
+// changed since that time. The other read-only fields of the tier's own
+// representation (eligibility, retry_after) are accepted and ignored.
 type TierUpdate struct {
-	Code              *string   `json:"code,omitempty"`
-	Name              *string   `json:"name,omitempty"`
-	Level             *int      `json:"level,omitempty"`
-	Description       *string   `json:"description,omitempty"`
-	Prerequisite      *string   `json:"prerequisite,omitempty"`
-	QuestionCount     *int      `json:"question_count,omitempty"`
-	TimeLimitSeconds  *int      `json:"time_limit_seconds,omitempty"`
-	PassPercent       *int      `json:"pass_percent,omitempty"`
-	ValidityDays      *int      `json:"validity_days,omitempty"`
-	Blueprint         Blueprint `json:"blueprint,omitempty"`
-	PartialCredit     *bool     `json:"partial_credit,omitempty"`
-	RetakeWaitSeconds *int      `json:"retake_wait_seconds,omitempty"`
-	MaxAttempts       *int      `json:"max_attempts,omitempty"`
-	AttemptWindowDays *int      `json:"attempt_window_days,omitempty"`
+	Code              *string      `json:"code,omitempty"`
+	Name              *string      `json:"name,omitempty"`
+	Level             *int         `json:"level,omitempty"`
+	Description       *string      `json:"description,omitempty"`
+	Prerequisite      *string      `json:"prerequisite,omitempty"`
+	QuestionCount     *int         `json:"question_count,omitempty"`
+	TimeLimitSeconds  *int         `json:"time_limit_seconds,omitempty"`
+	PassPercent       *int         `json:"pass_percent,omitempty"`
+	ValidityDays      *int         `json:"validity_days,omitempty"`
+	Blueprint         Blueprint    `json:"blueprint,omitempty"`
+	PartialCredit     *bool        `json:"partial_credit,omitempty"`
+	RetakeWaitSeconds *int         `json:"retake_wait_seconds,omitempty"`
+	MaxAttempts       *int         `json:"max_attempts,omitempty"`
+	AttemptWindowDays *int         `json:"attempt_window_days,omitempty"`
+	RenewalWindowDays *int         `json:"renewal_window_days,omitempty"`
+	RenewalMode       *RenewalMode `json:"renewal_mode,omitempty"`
+	GraceDays         *int         `json:"grace_days,omitempty"`
+	UpdatedAt         *time.Time   `json:"updated_at,omitempty"`
+
+	// Read-only: what GET shows a signed-in candidate. Ignored.
+	Eligible         json.RawMessage `json:"eligible,omitempty"`
+	IneligibleReason json.RawMessage `json:"ineligible_reason,omitempty"`
+	RetryAfter       json.RawMessage `json:"retry_after,omitempty"`
 }
 
 func strp(s string) *string { return &s }
@@ -120,21 +139,21 @@ func DefaultTiers() []Tier {
 	return []Tier{
 		common(Tier{
 			Code: "foundation", Name: "MOps Foundation", Level: 1,
-			Description:      "Where marketing operations sits, its roles, metrics and tool categories, and working with stakeholders.",
+			Description:      "The vocabulary, rules and standard procedures of marketing operations, applied to simple situations.",
 			TimeLimitSeconds: 45 * 60, ValidityDays: 730,
-			Blueprint: Blueprint{bank.Concepts: 12, bank.Tools: 10, bank.SoftSkills: 8},
+			Blueprint: Blueprint{bank.Concepts: 10, bank.Tools: 14, bank.SoftSkills: 6},
 		}),
 		common(Tier{
 			Code: "practitioner", Name: "MOps Practitioner", Level: 2, Prerequisite: strp("foundation"),
-			Description:      "Running marketing operations day to day: processes, data, integrations, SLAs and prioritisation.",
-			TimeLimitSeconds: 60 * 60, ValidityDays: 730,
-			Blueprint: Blueprint{bank.Concepts: 15, bank.Tools: 15, bank.SoftSkills: 10},
+			Description:      "Running marketing operations day to day: building, debugging and measuring campaigns, data, integrations and SLAs.",
+			TimeLimitSeconds: 70 * 60, ValidityDays: 730,
+			Blueprint: Blueprint{bank.Concepts: 13, bank.Tools: 20, bank.SoftSkills: 7},
 		}),
 		common(Tier{
 			Code: "leader", Name: "MOps Leader", Level: 3, Prerequisite: strp("practitioner"),
-			Description:      "Leading a marketing operations function: strategy, the martech landscape, teams and saying no with reasons.",
-			TimeLimitSeconds: 75 * 60, ValidityDays: 1095,
-			Blueprint: Blueprint{bank.Concepts: 14, bank.Tools: 12, bank.SoftSkills: 14},
+			Description:      "Leading a marketing operations function: architecture, governance, law in depth, budgets, vendors and measurement design.",
+			TimeLimitSeconds: 90 * 60, ValidityDays: 1095,
+			Blueprint: Blueprint{bank.Concepts: 12, bank.Tools: 17, bank.SoftSkills: 11},
 		}),
 	}
 }
@@ -174,7 +193,8 @@ func insertTier(ctx context.Context, tx *sql.Tx, t Tier, now time.Time, onConfli
 }
 
 const tierColumns = `code, name, level, description, prerequisite, time_limit_seconds, pass_percent,
-	validity_days, blueprint, partial_credit, retake_wait_seconds, max_attempts, attempt_window_days, updated_at`
+	validity_days, blueprint, partial_credit, retake_wait_seconds, max_attempts, attempt_window_days, updated_at,
+	renewal_window_days, renewal_mode, grace_days`
 
 func scanTier(r interface{ Scan(...any) error }) (Tier, error) {
 	var t Tier
@@ -182,7 +202,8 @@ func scanTier(r interface{ Scan(...any) error }) (Tier, error) {
 	var bp string
 	if err := r.Scan(&t.Code, &t.Name, &t.Level, &t.Description, &prereq, &t.TimeLimitSeconds,
 		&t.PassPercent, &t.ValidityDays, &bp, &t.PartialCredit, &t.RetakeWaitSeconds,
-		&t.MaxAttempts, &t.AttemptWindowDays, &t.UpdatedAt); err != nil {
+		&t.MaxAttempts, &t.AttemptWindowDays, &t.UpdatedAt,
+		&t.RenewalWindowDays, &t.RenewalMode, &t.GraceDays); err != nil {
 		return Tier{}, err
 	}
 	if prereq.Valid {

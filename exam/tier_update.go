@@ -31,6 +31,17 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 		}
 	}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
+		if u.UpdatedAt != nil {
+			// Checked in the writer so two administrators editing at once
+			// cannot both pass it.
+			now, err := findTier(ctx, tx, code)
+			if err != nil {
+				return err
+			}
+			if !now.UpdatedAt.Equal(*u.UpdatedAt) {
+				return ErrTierConflict.With("current_updated_at", now.UpdatedAt)
+			}
+		}
 		if t.Prerequisite != nil {
 			p, err := findTier(ctx, tx, *t.Prerequisite)
 			if errors.Is(err, ErrTierNotFound) {
@@ -59,6 +70,9 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 		}
 		if err != nil {
 			return fmt.Errorf("update tier %s: %w", code, err)
+		}
+		if err := updateRenewalRules(ctx, tx, t); err != nil {
+			return err
 		}
 		// Tiers that name this one as prerequisite must stay above it.
 		var n int
@@ -157,6 +171,7 @@ func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
 	if u.QuestionCount != nil && *u.QuestionCount != t.QuestionCount {
 		f["question_count"] = fmt.Sprintf("The question count follows from the blueprint: %d.", t.QuestionCount)
 	}
+	applyRenewalUpdate(&t, u, f)
 	return t, f
 }
 
@@ -172,20 +187,25 @@ func sameBlueprint(a, b Blueprint) bool {
 }
 
 // checkFillable reports blueprint_unfillable, per domain, when the bank has
-// fewer active items for the tier than the blueprint asks for.
+// fewer active items for the tier than the blueprint asks for, counting one
+// item per enemy group (a trial draw finds what groups leave possible).
 func (s *Service) checkFillable(ctx context.Context, t Tier) error {
 	pool, err := s.items.DrawPool(ctx, t.Code)
 	if err != nil {
 		return fmt.Errorf("check blueprint of %s: %w", t.Code, err)
 	}
-	short := shortfall(pool, t.Blueprint)
+	_, short := draw(pool, t.Blueprint, nil, nil, 1)
 	if len(short) == 0 {
 		return nil
 	}
 	e := withMessage(ErrBlueprintUnfillable, "The question bank cannot fill this blueprint: "+short.String()+".")
 	e.Fields = map[string]string{}
 	for _, m := range short {
-		e.Fields["blueprint."+string(m.Domain)] = fmt.Sprintf("%d active items for this tier, %d needed.", m.Available, m.Needed)
+		msg := fmt.Sprintf("%d active items for this tier, %d needed.", m.Available, m.Needed)
+		if m.Enemies {
+			msg = fmt.Sprintf("%d items that may stand on one form (one per enemy group), %d needed.", m.Available, m.Needed)
+		}
+		e.Fields["blueprint."+string(m.Domain)] = msg
 	}
 	return e
 }

@@ -96,12 +96,10 @@ CREATE TABLE name_change_requests (
 );
 CREATE UNIQUE INDEX name_change_one_pending ON name_change_requests(user_id) WHERE status = 'pending';
 
--- A certificate reissued (name correction) or renewed names its successor;
--- verification of the old one answers "superseded".
-ALTER TABLE credentials ADD COLUMN superseded_by TEXT REFERENCES credentials(id);
+-- A reissued certificate names its successor in credentials.superseded_by
+-- (added by 00010 for renewals); verification answers "superseded".
 
 -- +goose Down
-ALTER TABLE credentials DROP COLUMN superseded_by;
 DROP TABLE name_change_requests;
 DROP TABLE attempt_cancellations;
 DROP TABLE retake_waivers;

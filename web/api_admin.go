@@ -99,15 +99,21 @@ type itemInput struct {
 	Stem      string        `json:"stem"`
 	Options   []bank.Option `json:"options"`
 	Rationale string        `json:"rationale"`
-	Source    string        `json:"source"`
-	Author    string        `json:"author"`
-	CreatedAt *string       `json:"created_at"`
-	UpdatedAt *string       `json:"updated_at"`
+	// Second-round fields (docs/item-types.md).
+	Competency string           `json:"competency"`
+	Group      string           `json:"group"`
+	Exhibit    string           `json:"exhibit"`
+	Numeric    *bank.NumericKey `json:"numeric"`
+	Source     string           `json:"source"`
+	Author     string           `json:"author"`
+	CreatedAt  *string          `json:"created_at"`
+	UpdatedAt  *string          `json:"updated_at"`
 }
 
 func (in itemInput) item() *bank.Item {
 	return &bank.Item{ID: in.ID, Version: in.Version, Status: in.Status, Domain: in.Domain, Tiers: in.Tiers, Topic: in.Topic,
-		Type: in.Type, Stem: in.Stem, Options: in.Options, Rationale: in.Rationale, Source: in.Source, Author: in.Author}
+		Type: in.Type, Stem: in.Stem, Options: in.Options, Rationale: in.Rationale, Source: in.Source, Author: in.Author,
+		Competency: in.Competency, Group: in.Group, Exhibit: in.Exhibit, Numeric: in.Numeric}
 }
 
 func (s *Server) handleItemCreate(c echo.Context) error {
@@ -200,6 +206,8 @@ func (s *Server) handleItemStatus(c echo.Context) error {
 type preview struct {
 	Stem      string         `json:"stem"`
 	Options   []string       `json:"options"`
+	Matches   []string       `json:"matches,omitempty"` // matching items, authored order
+	Exhibit   string         `json:"exhibit,omitempty"`
 	Rationale string         `json:"rationale"`
 	Findings  []bank.Finding `json:"findings"`
 }
@@ -214,6 +222,12 @@ func (s *Server) handleItemPreview(c echo.Context) error {
 	p := preview{Stem: bank.RenderMarkdown(it.Stem), Rationale: bank.RenderMarkdown(it.Rationale), Findings: s.linter.Item(it)}
 	for _, o := range it.Options {
 		p.Options = append(p.Options, bank.RenderInline(o.Text))
+		if it.Type == bank.Matching {
+			p.Matches = append(p.Matches, bank.RenderInline(o.Match))
+		}
+	}
+	if it.Exhibit != "" {
+		p.Exhibit = bank.RenderMarkdown(it.Exhibit)
 	}
 	if p.Findings == nil {
 		p.Findings = []bank.Finding{}
@@ -256,19 +270,7 @@ type importResponse struct {
 }
 
 func (s *Server) importBank(c echo.Context, data []byte, format string, opt bank.ParseOptions, dryRun bool) (importResponse, error) {
-	var parsed []bank.Parsed
-	var skipped []bank.Skipped
-	var err error
-	switch format {
-	case "yaml", "yml":
-		parsed, err = bank.ParseYAML(data, opt)
-	case "gift":
-		parsed, skipped, err = bank.ParseGIFT(data, opt)
-	case "aiken":
-		parsed, err = bank.ParseAiken(data, opt)
-	default:
-		return importResponse{}, apperr.New(apperr.BadRequest, "unknown_format", "Use format yaml, gift or aiken.")
-	}
+	parsed, skipped, err := bank.Parse(format, data, opt)
 	if err != nil {
 		return importResponse{}, err
 	}
@@ -317,18 +319,21 @@ func (s *Server) handleBankExport(c echo.Context) error {
 		flat[i] = *it
 	}
 	var buf bytes.Buffer
-	switch format {
-	case "yaml":
-		err = bank.WriteYAML(&buf, flat)
-	case "gift":
-		err = bank.WriteGIFT(&buf, flat)
-	default:
-		return apperr.New(apperr.BadRequest, "unknown_format", "Export writes format yaml or gift.")
+	if strings.EqualFold(format, "gift") {
+		// Items GIFT cannot hold are named in the file; the count goes in
+		// a header so a script can notice without reading it.
+		n := 0
+		for i := range flat {
+			if bank.GIFTUnsupported(&flat[i]) != "" {
+				n++
+			}
+		}
+		c.Response().Header().Set("X-Export-Skipped", strconv.Itoa(n))
 	}
-	if err != nil {
+	if err := bank.Write(format, &buf, flat); err != nil {
 		return err
 	}
-	ext := map[string]string{"yaml": "yaml", "gift": "gift"}[format]
+	ext := map[string]string{"yaml": "yaml", "yml": "yaml", "gift": "gift"}[strings.ToLower(format)]
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="mopscert-bank.`+ext+`"`)
 	return c.Blob(http.StatusOK, "text/plain; charset=utf-8", buf.Bytes())
 }

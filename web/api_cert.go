@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -16,6 +17,7 @@ func (s *Server) certRoutes(api *echo.Group) {
 	c.GET("", s.handleCertificates)
 	c.GET("/:id", s.handleCertificate)
 	c.GET("/:id/pdf", s.handleCertificatePDF)
+	c.GET("/:id/credential", s.handleCredential)
 	api.GET("/verify", s.handleVerify)
 	api.POST("/verify", s.handleVerifyPost)
 	s.echo.GET("/.well-known/jwks.json", s.handleJWKS)
@@ -100,7 +102,8 @@ func (s *Server) handleVerify(c echo.Context) error {
 }
 
 type verifyRequest struct {
-	Token string `json:"token"`
+	Token      string          `json:"token"`
+	Credential json.RawMessage `json:"credential"` // an Open Badge: JSON-LD object or vc+jwt string
 }
 
 func (s *Server) handleVerifyPost(c echo.Context) error {
@@ -118,6 +121,9 @@ func (s *Server) handleVerifyPost(c echo.Context) error {
 	var r verifyRequest
 	if err := decodeJSON(c, &r); err != nil {
 		return err
+	}
+	if len(r.Credential) > 0 && string(r.Credential) != "null" {
+		return s.verification(c, s.certs.VerifyCredential(ctx, r.Credential))
 	}
 	if r.Token == "" {
 		return errVerifyInput

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/mopscert/mopscert/exam"
 )
 
 func (s *Server) examRoutes(api *echo.Group) {
@@ -71,6 +73,7 @@ func (s *Server) handleAttempt(c echo.Context) error {
 
 type answerRequest struct {
 	Choices []string `json:"choices"`
+	Value   string   `json:"value"` // numeric questions: the number as typed
 	Flagged bool     `json:"flagged"`
 }
 
@@ -79,7 +82,8 @@ func (s *Server) handleAnswerSave(c echo.Context) error {
 	if err := decodeJSON(c, &r); err != nil {
 		return err
 	}
-	ack, err := s.exams.SaveAnswer(c.Request().Context(), userID(c), c.Param("id"), c.Param("qid"), r.Choices, r.Flagged)
+	ack, err := s.exams.SaveResponse(c.Request().Context(), userID(c), c.Param("id"), c.Param("qid"),
+		exam.AnswerInput{Choices: r.Choices, Value: r.Value, Flagged: r.Flagged})
 	if err != nil {
 		return err
 	}

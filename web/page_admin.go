@@ -52,6 +52,12 @@ func (s *Server) pageTierPost(c echo.Context) error {
 		u.RetakeWaitSeconds = &secs
 	}
 	u.MaxAttempts, u.AttemptWindowDays = num("max_attempts"), num("attempt_window_days")
+	// Renewal rules (renewal.go); forms from before they existed omit them.
+	if c.FormValue("renewal_window_days") != "" {
+		u.RenewalWindowDays, u.GraceDays = num("renewal_window_days"), num("grace_days")
+		mode := exam.RenewalMode(c.FormValue("renewal_mode"))
+		u.RenewalMode = &mode
+	}
 	for _, d := range bank.Domains {
 		if n := num("blueprint_" + string(d)); n != nil {
 			u.Blueprint[d] = *n

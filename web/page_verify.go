@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +17,7 @@ var verdicts = map[string]string{
 	cert.StatusValid:      "Valid",
 	cert.StatusExpired:    "Expired",
 	cert.StatusRevoked:    "Revoked",
-	cert.StatusSuperseded: "Replaced",
+	cert.StatusSuperseded: "Replaced by a newer certificate (renewed or reissued)",
 	cert.StatusInvalid:    "Not valid",
 }
 
@@ -85,6 +87,14 @@ func (s *Server) pageVerifyPost(c echo.Context) error {
 		// as an id when the employer presses Check again.
 		return s.verifyPage(c, http.StatusOK, &v, "")
 	}
+	if fh, err := c.FormFile("credential"); err == nil && fh.Size > 0 {
+		raw, err := readUpload(c, "credential")
+		if err != nil {
+			return err
+		}
+		v := s.certs.VerifyCredential(ctx, credentialInput(raw))
+		return s.verifyPage(c, http.StatusOK, &v, fh.Filename)
+	}
 	in := strings.TrimSpace(c.FormValue("q"))
 	if in == "" {
 		return s.render(c, http.StatusUnprocessableEntity, "verify", page{Title: "Verify a certificate", Nav: "verify",
@@ -93,6 +103,8 @@ func (s *Server) pageVerifyPost(c echo.Context) error {
 	}
 	var v cert.Verification
 	switch {
+	case strings.HasPrefix(in, "{") || isVCJWT(in):
+		v = s.certs.VerifyCredential(ctx, credentialInput([]byte(in)))
 	case strings.Count(tokenOf(in), ".") == 2:
 		v = s.certs.Verify(ctx, tokenOf(in))
 	default:
@@ -113,4 +125,32 @@ func tokenOf(in string) string {
 		}
 	}
 	return in
+}
+
+// credentialInput turns an uploaded or pasted Open Badge into what
+// VerifyCredential takes: a JSON-LD object as it is, a vc+jwt as a JSON
+// string.
+func credentialInput(raw []byte) json.RawMessage {
+	t := strings.TrimSpace(string(raw))
+	if strings.HasPrefix(t, "{") || strings.HasPrefix(t, `"`) {
+		return json.RawMessage(t)
+	}
+	b, _ := json.Marshal(t)
+	return b
+}
+
+// isVCJWT tells a vc+jwt from a certificate token by its header's typ.
+func isVCJWT(in string) bool {
+	head, _, ok := strings.Cut(in, ".")
+	if !ok {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return false
+	}
+	var h struct {
+		Typ string `json:"typ"`
+	}
+	return json.Unmarshal(b, &h) == nil && h.Typ == "vc+jwt"
 }

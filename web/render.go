@@ -54,14 +54,15 @@ var funcs = template.FuncMap{
 	"datetime": func(t time.Time) string {
 		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 	},
-	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"trusted": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
-	"pct":     func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
-	"minutes": func(secs int) int { return (secs + 59) / 60 },
-	"percent": func(f float64) float64 { return 100 * f },
-	"add":     func(a, b int) int { return a + b },
-	"title":   func(s string) string { return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ") },
-	"field":   func(m map[string]string, k string) string { return m[k] },
+	"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"trusted":  func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
+	"pct":      func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
+	"minutes":  func(secs int) int { return (secs + 59) / 60 },
+	"percent":  func(f float64) float64 { return 100 * f },
+	"add":      func(a, b int) int { return a + b },
+	"typeName": typeName,
+	"title":    func(s string) string { return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ") },
+	"field":    func(m map[string]string, k string) string { return m[k] },
 	"truncate": func(s string, n int) string {
 		r := []rune(s)
 		if len(r) <= n {
@@ -216,4 +217,23 @@ func fieldErrors(err error) (map[string]string, string) {
 		return ae.Fields, ae.Message
 	}
 	return nil, ""
+}
+
+// typeName is how pages name a question type.
+func typeName(t string) string {
+	switch t {
+	case "single":
+		return "Single answer"
+	case "multiple":
+		return "Multiple answers"
+	case "true_false":
+		return "True or false"
+	case "numeric":
+		return "Numeric"
+	case "ordering":
+		return "Ordering"
+	case "matching":
+		return "Matching"
+	}
+	return t
 }

@@ -122,6 +122,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
 	s.echo = e
+	e.Pre(s.recordArrival)
 	s.routes()
 	s.http = &http.Server{
 		Handler:           e,

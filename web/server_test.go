@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +24,7 @@ import (
 	"github.com/mopscert/mopscert/db/dbtest"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/exam/stats"
 )
 
 // testServer is the real server on a real database file with a fake clock,
@@ -32,10 +35,10 @@ type testServer struct {
 	clk   *clock.Fake
 	bank  *bank.Store
 	certs *cert.Service
+	exams *exam.Service
 	admin string // admin bearer token
 
 	accounts *account.Store
-	exams    *exam.Service
 	srv      *Server
 }
 
@@ -70,7 +73,11 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	ts.certs = certs
-	exams := exam.NewService(d, clk, bk, certs, exam.Config{Grace: 5 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+	// A low minimum sample lets the statistics tests show figures from a
+	// few dozen simulated candidates.
+	exams := exam.NewService(d, clk, bk, certs, exam.Config{Grace: 5 * time.Second, Logger: slog.New(slog.DiscardHandler),
+		Stats: exam.StatsConfig{Thresholds: stats.Thresholds{MinN: 10}}})
+	ts.exams = exams
 	if err := exams.EnsureDefaultTiers(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +95,7 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-	ts.srv, ts.exams = srv, exams
+	ts.srv = srv
 	handler = srv.Handler()
 	ts.admin = ts.login(t, "admin@example.com", "admin password here")
 	return ts
@@ -186,33 +193,73 @@ func (ts *testServer) start(t testing.TB, token, tier string) apiAttempt {
 }
 
 // key reads which displayed options are right, straight from the database.
-func (ts *testServer) key(t testing.TB, attemptID string) map[string][]string {
+// key is the right answer to every question of an attempt, as the body of
+// its PUT: choices (in order, for ordering), pairings or a typed number.
+func (ts *testServer) key(t testing.TB, attemptID string) map[string]map[string]any {
 	t.Helper()
-	rows, err := ts.db.R.Query(`SELECT question_id, item_id, item_version, option_order FROM attempt_questions WHERE attempt_id = ?`, attemptID)
+	rows, err := ts.db.R.Query(`SELECT question_id, item_id, item_version, option_order, match_order FROM attempt_questions WHERE attempt_id = ?`, attemptID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string][]string{}
+	out := map[string]map[string]any{}
+	id := func(p int) string { return string(rune('a' + p)) }
 	for rows.Next() {
-		var qid, order string
+		var qid, order, matchOrder string
 		var ref bank.Ref
-		if err := rows.Scan(&qid, &ref.ID, &ref.Version, &order); err != nil {
+		if err := rows.Scan(&qid, &ref.ID, &ref.Version, &order, &matchOrder); err != nil {
 			t.Fatal(err)
 		}
 		it, err := ts.bank.FindItemVersion(context.Background(), ref.ID, ref.Version)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var o []int
+		var o, mo []int
 		_ = json.Unmarshal([]byte(order), &o)
-		for pos, idx := range o {
-			if it.Options[idx].Correct {
-				out[qid] = append(out[qid], string(rune('a'+pos)))
+		_ = json.Unmarshal([]byte(matchOrder), &mo)
+		choices := []string{}
+		switch it.Type {
+		case bank.Numeric:
+			out[qid] = map[string]any{"value": strconv.FormatFloat(it.Numeric.Value, 'f', -1, 64)}
+			continue
+		case bank.Ordering: // authored order is the right order
+			for a := range it.Options {
+				choices = append(choices, id(slices.Index(o, a)))
+			}
+		case bank.Matching: // each displayed prompt's own answer
+			for _, prompt := range o {
+				choices = append(choices, id(slices.Index(mo, prompt)))
+			}
+		default:
+			for pos, idx := range o {
+				if it.Options[idx].Correct {
+					choices = append(choices, id(pos))
+				}
 			}
 		}
+		out[qid] = map[string]any{"choices": choices}
 	}
 	return out
+}
+
+// choice is the i-th question of a form that takes option choices, for
+// tests of what every question type shares.
+func (a apiAttempt) choice(t testing.TB, i int) (q struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Options []struct{ ID, Text string }
+}) {
+	t.Helper()
+	for _, q := range a.Questions {
+		if q.Type == "single" || q.Type == "true_false" || q.Type == "multiple" {
+			if i == 0 {
+				return q
+			}
+			i--
+		}
+	}
+	t.Fatalf("the form has too few choice questions")
+	return q
 }
 
 func TestAttemptAPI(t *testing.T) {
@@ -229,7 +276,7 @@ func TestAttemptAPI(t *testing.T) {
 			t.Errorf("the attempt sent to the candidate contains %s", leak)
 		}
 	}
-	q := a.Questions[0]
+	q := a.choice(t, 0)
 	tests := []struct {
 		name   string
 		method string
@@ -261,7 +308,7 @@ func TestAttemptAPI(t *testing.T) {
 	}
 	t.Run("SaveAck", func(t *testing.T) {
 		ts.clk.Advance(90 * time.Second)
-		r := ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+a.Questions[1].ID, ana, map[string]any{"choices": []string{a.Questions[1].Options[1].ID}})
+		r := ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+a.choice(t, 1).ID, ana, map[string]any{"choices": []string{a.choice(t, 1).Options[1].ID}})
 		var ack struct {
 			SavedAt          time.Time `json:"saved_at"`
 			RemainingSeconds int       `json:"remaining_seconds"`
@@ -288,7 +335,7 @@ func TestLateAnswerRefused(t *testing.T) {
 	ts := newTestServer(t)
 	tok := ts.candidate(t, "late@example.com")
 	a := ts.start(t, tok, "foundation")
-	q := a.Questions[0]
+	q := a.choice(t, 0)
 	save := func() resp {
 		return ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+q.ID, tok, map[string]any{"choices": []string{q.Options[0].ID}})
 	}
@@ -317,8 +364,8 @@ func TestConcurrentSubmitsOneResult(t *testing.T) {
 	tok := ts.candidate(t, "race@example.com")
 	a := ts.start(t, tok, "foundation")
 	key := ts.key(t, a.ID)
-	for qid, choices := range key {
-		ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+qid, tok, map[string]any{"choices": choices})
+	for qid, body := range key {
+		ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+qid, tok, body)
 	}
 	bodies := make([][]byte, 50)
 	var wg sync.WaitGroup
@@ -349,8 +396,8 @@ func TestConcurrentSubmitsOneResult(t *testing.T) {
 func (ts *testServer) pass(t testing.TB, tok string) cert.Credential {
 	t.Helper()
 	a := ts.start(t, tok, "foundation")
-	for qid, choices := range ts.key(t, a.ID) {
-		if r := ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+qid, tok, map[string]any{"choices": choices}); r.status != 200 {
+	for qid, body := range ts.key(t, a.ID) {
+		if r := ts.call(t, "PUT", "/api/v1/attempts/"+a.ID+"/answers/"+qid, tok, body); r.status != 200 {
 			t.Fatalf("save: %d %s", r.status, r.body)
 		}
 	}

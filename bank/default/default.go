@@ -1,5 +1,7 @@
 // Package defaultbank embeds the question bank mopscert ships with, written
-// from the background articles in shared/seeds: one YAML file per tier in the
+// from the competency framework (bank/competencies.yaml), public laws and
+// standards and the background articles in shared/seeds: one folder per tier,
+// one YAML file per competency area, in the
 // native bank format (docs/bank-format.md).
 package defaultbank
 
@@ -13,12 +15,12 @@ import (
 	"github.com/mopscert/mopscert/bank"
 )
 
-//go:embed *.yaml
+//go:embed */*.yaml
 var files embed.FS
 
 // Items returns every shipped item, file by file in name order.
 func Items() ([]bank.Item, error) {
-	names, err := fs.Glob(files, "*.yaml")
+	names, err := fs.Glob(files, "*/*.yaml")
 	if err != nil {
 		return nil, err
 	}

@@ -156,6 +156,7 @@ func prepare(o options) ([]candidate, error) {
 				ID        string
 				Questions []struct {
 					ID      string
+					Type    string
 					Options []struct{ ID string }
 				}
 			}
@@ -165,6 +166,9 @@ func prepare(o options) ([]candidate, error) {
 			}
 			c := candidate{token: login.Token, attempt: a.ID}
 			for _, q := range a.Questions {
+				if q.Type != "single" && q.Type != "multiple" && q.Type != "true_false" {
+					continue // one shape of save keeps the load comparable across banks
+				}
 				qq := question{id: q.ID}
 				for _, op := range q.Options {
 					qq.options = append(qq.options, op.ID)

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/mopscert/mopscert/db"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/exam/stats"
 	"github.com/mopscert/mopscert/mail"
 	"github.com/mopscert/mopscert/web"
 )
@@ -74,11 +74,16 @@ func (m *Main) open(ctx context.Context) error {
 	m.bank = bank.NewStore(d, m.Clock)
 	m.linter = bank.NewLinter(nil)
 	m.bank.ActivationCheck = m.linter.ActivationCheck
-	m.certs, err = cert.New(ctx, d, m.Clock, m.Config.BaseURL)
+	// No key is made here: only serve and keys rotate create signing keys.
+	m.certs, err = cert.Open(d, m.Clock, m.Config.BaseURL)
+	if err == nil {
+		m.certs.SetOrgName(m.Config.OrgName)
+	}
 	if err != nil {
 		return fmt.Errorf("signing keys: %w", err)
 	}
-	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace})
+	m.exams = exam.NewService(d, m.Clock, m.bank, m.certs, exam.Config{Grace: m.Config.Grace,
+		Stats: exam.StatsConfig{Thresholds: stats.Thresholds{MinN: m.Config.StatsMinN}}})
 	return nil
 }
 
@@ -91,21 +96,21 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.mailSetup(); err != nil {
 		return err
 	}
-	if err := m.seed(ctx); err != nil {
+	// Another process starting on the same file waits here and then finds
+	// each step done.
+	err := db.WithStartupLock(ctx, m.Config.DB, func() error {
+		if err := m.seed(ctx); err != nil {
+			return err
+		}
+		return m.certs.EnsureKey(ctx)
+	})
+	if err != nil {
 		return err
 	}
-	// Read here rather than in Config: an operator's knob that needs no
-	// flag (like MOPSCERT_PPROF_ADDR below).
-	maxConns := 0
-	if v := getenv("MOPSCERT_MAX_CONNS_PER_CLIENT"); v != "" {
-		var err error
-		if maxConns, err = strconv.Atoi(v); err != nil {
-			return fmt.Errorf("MOPSCERT_MAX_CONNS_PER_CLIENT=%q: want a whole number (-1 for no limit)", v)
-		}
-	}
+	m.warnBaseURL()
 	srv, err := web.New(web.Config{
 		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
-		MaxConnsPerClient: maxConns,
+		MaxConnsPerClient: m.Config.MaxConnsPerClient,
 	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger,
 		Outbox: m.outbox, MailEnabled: m.mailer != nil})
 	if err != nil {
@@ -121,7 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ln = ln
 	sweepCtx, cancel := context.WithCancel(context.Background())
 	m.stopSweep = cancel
-	m.wg.Add(2)
+	m.wg.Add(3)
 	go func() {
 		defer m.wg.Done()
 		m.exams.RunSweeper(sweepCtx, m.Config.SweepEvery)
@@ -129,15 +134,34 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startMail(sweepCtx)
 	go func() {
 		defer m.wg.Done()
+		m.exams.RunStatsLoop(sweepCtx, time.Minute)
+	}()
+	go func() {
+		defer m.wg.Done()
 		if err := srv.Serve(ln); err != nil {
 			m.logger.Error("server stopped", "err", err)
 		}
 	}()
-	if addr := getenv("MOPSCERT_PPROF_ADDR"); addr != "" {
-		m.startPprof(addr)
+	if m.Config.PprofAddr != "" {
+		m.startPprof(m.Config.PprofAddr)
 	}
 	m.logger.Info("mopscert listening", "addr", ln.Addr().String(), "base_url", m.Config.BaseURL, "db", m.Config.DB, "version", version)
 	return nil
+}
+
+// warnBaseURL logs when the listen port was changed but the public URL was
+// left at its default: links and QR codes would then name the wrong port.
+func (m *Main) warnBaseURL() {
+	def := DefaultConfig()
+	if m.Config.BaseURL != def.BaseURL || m.Config.Addr == def.Addr {
+		return
+	}
+	_, port, err := net.SplitHostPort(m.Config.Addr)
+	if err != nil || port == "8080" {
+		return
+	}
+	m.logger.Warn("MOPSCERT_ADDR changed but MOPSCERT_BASE_URL is the default: certificate links and QR codes will point at the wrong port; set MOPSCERT_BASE_URL",
+		"MOPSCERT_ADDR", m.Config.Addr, "MOPSCERT_BASE_URL", m.Config.BaseURL)
 }
 
 // seed gives a new database what it needs: the first admin, the default

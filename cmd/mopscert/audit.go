@@ -39,7 +39,7 @@ func cmdBankAudit(ctx context.Context, cfg Config, args []string, stdout, stderr
 		if err != nil {
 			return err
 		}
-		parsed, _, err := parseBank(data, formatOf("", *file), bank.ParseOptions{})
+		parsed, _, err := bank.Parse(formatOf("", *file), data, bank.ParseOptions{})
 		if err != nil {
 			return fmt.Errorf("%s: %w", *file, err)
 		}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/mopscert/mopscert/account"
+	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
 )
@@ -154,11 +155,16 @@ func cmdKeys(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 
 func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{"use: mopscert bank import|export|lint|audit"}
+		return usageError{"use: mopscert bank import|export|lint|audit|sample|sample-score"}
 	}
 	sub, args := args[0], args[1:]
-	if sub == "audit" {
+	switch sub {
+	case "audit":
 		return cmdBankAudit(ctx, cfg, args, stdout, stderr)
+	case "sample":
+		return cmdBankSample(ctx, cfg, args, stdout, stderr)
+	case "sample-score":
+		return cmdBankSampleScore(ctx, cfg, args, stdout, stderr)
 	}
 	_, fs := dbFlag("mopscert bank "+sub, &cfg, stderr)
 	format := fs.String("format", "", "yaml, gift or aiken (default: from the file name)")
@@ -184,8 +190,8 @@ func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	if sub == "import" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		file, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+	if err := parseOnly(fs, args); err != nil {
+		return err
 	}
 	if sub == "import" && file == "" && fs.NArg() == 1 {
 		file = fs.Arg(0)
@@ -227,29 +233,15 @@ func formatOf(flagValue, file string) string {
 	return "yaml"
 }
 
-// parseBank reads a bank file in any supported format.
-func parseBank(data []byte, format string, opt bank.ParseOptions) ([]bank.Parsed, []bank.Skipped, error) {
-	switch format {
-	case "yaml", "yml":
-		p, err := bank.ParseYAML(data, opt)
-		return p, nil, err
-	case "gift":
-		return bank.ParseGIFT(data, opt)
-	case "aiken":
-		p, err := bank.ParseAiken(data, opt)
-		return p, nil, err
-	}
-	return nil, nil, usageError{fmt.Sprintf("format %q: use yaml, gift or aiken", format)}
-}
-
 func bankImport(ctx context.Context, m *Main, file, format string, opt bank.ParseOptions, dryRun bool, stdout, stderr io.Writer) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	parsed, skipped, err := parseBank(data, format, opt)
+	parsed, skipped, err := bank.Parse(format, data, opt)
+	data = nil // the parsed items are all that is needed from here on
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return importFailed(file, err, stderr)
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(stdout, "skipped line %d: %s\n", s.Line, s.Reason)
@@ -268,7 +260,7 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 		_ = bar.Finish()
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+		return importFailed(file, err, stderr)
 	}
 	verb := "imported"
 	if dryRun {
@@ -276,6 +268,23 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 	}
 	fmt.Fprintf(stdout, "%s %d items (%d unchanged, %d skipped)\n", verb, res.Imported, res.Unchanged, len(skipped))
 	return nil
+}
+
+// importFailed prints an import's line errors, one per line as "FILE: line N: …"
+// (the first bank.MaxReportedErrors, then how many more), and returns the
+// error to exit with.
+func importFailed(file string, err error, stderr io.Writer) error {
+	ae, ok := apperr.As(err)
+	if !ok || len(ae.Lines) == 0 {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	for _, l := range ae.Lines {
+		fmt.Fprintf(stderr, "%s: line %d: %s\n", file, l.Line, l.Message)
+	}
+	if more, _ := ae.Extra["more_lines"].(int); more > 0 {
+		fmt.Fprintf(stderr, "%s: … and %d more errors\n", file, more)
+	}
+	return fmt.Errorf("%s: %s", file, ae.Message)
 }
 
 func bankExport(ctx context.Context, m *Main, format, out string, stdout io.Writer) error {
@@ -296,13 +305,7 @@ func bankExport(ctx context.Context, m *Main, format, out string, stdout io.Writ
 	for i, it := range items {
 		flat[i] = *it
 	}
-	switch format {
-	case "yaml", "yml":
-		return bank.WriteYAML(w, flat)
-	case "gift":
-		return bank.WriteGIFT(w, flat)
-	}
-	return usageError{fmt.Sprintf("format %q: export writes yaml or gift", format)}
+	return bank.Write(format, w, flat)
 }
 
 func bankLint(ctx context.Context, m *Main, stdout io.Writer) error {

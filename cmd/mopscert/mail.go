@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/mopscert/mopscert/mail"
@@ -15,7 +16,7 @@ import (
 // with no mail server.
 func (m *Main) mailSetup() error {
 	m.outbox = mail.NewOutbox(m.db, m.Clock)
-	raw := getenv("MOPSCERT_SMTP_URL")
+	raw := os.Getenv("MOPSCERT_SMTP_URL")
 	if raw == "" {
 		m.logger.Info("mail is off (no MOPSCERT_SMTP_URL): messages stay in the outbox at /admin/mail and e-mail verification is off")
 		return nil
@@ -24,7 +25,7 @@ func (m *Main) mailSetup() error {
 	if err != nil {
 		return fmt.Errorf("MOPSCERT_SMTP_URL: %w", err)
 	}
-	from := getenv("MOPSCERT_MAIL_FROM")
+	from := os.Getenv("MOPSCERT_MAIL_FROM")
 	if from == "" {
 		return fmt.Errorf("MOPSCERT_MAIL_FROM: set the sender address (e.g. \"MOps Certification <noreply@cert.example.org>\") when MOPSCERT_SMTP_URL is set")
 	}

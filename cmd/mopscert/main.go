@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mopscert/mopscert/bank"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -29,6 +31,8 @@ Usage:
   mopscert bank audit [--tier T] [--format text|json] [--file F]   test-wiseness audit; exit 1 on errors
   mopscert keys rotate                  make a new certificate signing key
   mopscert backup FILE                  write a consistent copy of the database (safe while serving)
+  mopscert simulate --tier T --candidates N [--seed S] [--db FILE] [--allow-real]
+                                        sit synthetic candidates (@synthetic.invalid) through an exam
   mopscert version
 
 Every command reads MOPSCERT_DB (default mopscert.db); "mopscert serve -h" lists the server's flags.
@@ -68,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdKeys(ctx, cfg, args, stdout)
 	case "backup":
 		err = cmdBackup(ctx, cfg, args, stdout)
+	case "simulate":
+		err = cmdSimulate(ctx, cfg, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "mopscert", version)
 	case "help", "-h", "--help":
@@ -80,7 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errUsage):
+	case errors.Is(err, errUsage), errors.Is(err, bank.ErrUnknownFormat):
 		fmt.Fprintln(stderr, "mopscert:", err)
 		return 2
 	case errors.Is(err, errLintFailed):

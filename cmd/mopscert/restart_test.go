@@ -142,6 +142,11 @@ func TestRestartKeepsAcknowledgedAnswers(t *testing.T) {
 				default:
 				}
 				q := a.Questions[i]
+				switch q.Type {
+				case "single", "multiple", "true_false":
+				default:
+					continue // typed answers have their own tests; one shape of save is enough here
+				}
 				choice := q.Options[(i+w)%len(q.Options)].ID
 				res, err := c.http.Do(mustReq(t, "PUT", srv.base+"/api/v1/attempts/"+a.ID+"/answers/"+q.ID,
 					fmt.Sprintf(`{"choices":[%q],"flagged":%v}`, choice, i%3 == 0), c.token))

@@ -14,8 +14,8 @@ const (
 	StatusValid   = "valid"
 	StatusExpired = "expired"
 	StatusRevoked = "revoked"
-	// StatusSuperseded: replaced by another certificate (a reissue under a
-	// corrected name, or a renewal), named in SupersededBy.
+	// StatusSuperseded: a renewal (or reissue) replaced it; SupersededBy
+	// names the successor.
 	StatusSuperseded = "superseded"
 	StatusInvalid    = "invalid" // verification only: forged, altered or unknown
 )
@@ -36,6 +36,13 @@ type IssueRequest struct {
 	Tier       string // tier code
 	TierName   string
 	ValidFor   time.Duration
+
+	// Renewal rules of the tier (zero: no renewal window, no grace).
+	RenewalWindow time.Duration // how long before expiry a renewal may start
+	Grace         time.Duration // how long after expiry a renewal may still finish
+	// Renews is the credential this one renews, when the attempt was a
+	// renewal: the new one keeps its awardedDate and supersedes it.
+	Renews string
 }
 
 // Credential is an issued certificate. Status and VerifyURL are not stored:
@@ -57,7 +64,39 @@ type Credential struct {
 	RevokedReason string     `json:"revoked_reason,omitempty"` // public reason code (Reason…)
 	RevokedNote   string     `json:"revoked_note,omitempty"`   // internal: admins only
 	RevokedBy     string     `json:"-"`
-	SupersededBy  string     `json:"superseded_by,omitempty"`
+
+	AwardedAt      time.Time  `json:"awarded_at"`              // first award of this tier to the holder
+	SupersededBy   string     `json:"superseded_by,omitempty"` // the renewal that replaced it
+	RenewalOpensAt *time.Time `json:"-"`                       // see Renewal
+	GraceUntil     *time.Time `json:"-"`
+
+	// Filled on every read like Status: LinkedIn's add-to-profile link
+	// (absent while revoked) and the renewal window where renewal applies.
+	LinkedInURL string   `json:"linkedin_url,omitempty"`
+	RenewalInfo *Renewal `json:"renewal,omitempty"`
+}
+
+// Renewal is when a credential can be renewed: from OpensAt, and after
+// expiry until GraceUntil (suspended meanwhile), then it lapses.
+type Renewal struct {
+	OpensAt    time.Time `json:"opens_at"`
+	GraceUntil time.Time `json:"grace_until"`
+}
+
+// Renewal returns the renewal window, or nil where renewal does not apply
+// (revoked, superseded, or issued without renewal rules).
+func (c *Credential) Renewal() *Renewal {
+	if c.RenewalOpensAt == nil || c.GraceUntil == nil || c.RevokedAt != nil || c.SupersededBy != "" {
+		return nil
+	}
+	return &Renewal{OpensAt: *c.RenewalOpensAt, GraceUntil: *c.GraceUntil}
+}
+
+// InGrace reports whether the credential has expired but may still be
+// renewed: suspended in the status list, "renewal in progress".
+func (c *Credential) InGrace(now time.Time) bool {
+	return c.RevokedAt == nil && c.SupersededBy == "" && c.GraceUntil != nil &&
+		!now.Before(c.ExpiresAt) && now.Before(*c.GraceUntil)
 }
 
 // statusAt is the credential's status at now: revoked wins over expired.
@@ -106,8 +145,12 @@ type Verification struct {
 	Certificate   *PublicCertificate `json:"certificate"`
 	RevokedAt     *time.Time         `json:"revoked_at,omitempty"`
 	RevokedReason string             `json:"revoked_reason,omitempty"` // public reason code, never the note
-	SupersededBy  string             `json:"superseded_by,omitempty"`  // the certificate that replaced it
 	Issuer        string             `json:"issuer,omitempty"`         // the base URL that issued it
+	// SupersededBy is the certificate that replaced this one (status
+	// superseded); GraceUntil is set while an expired certificate may still
+	// be renewed.
+	SupersededBy string     `json:"superseded_by,omitempty"`
+	GraceUntil   *time.Time `json:"grace_until,omitempty"`
 	// Err is set when the check failed on our side (the database), not
 	// because of the token: answer with a server error, not the status.
 	Err error `json:"-"`

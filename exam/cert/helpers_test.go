@@ -85,3 +85,21 @@ func needTool(tb testing.TB, name, pkg string) string {
 	tb.Skip(msg)
 	return ""
 }
+
+// sharedTestdata is test material kept beside the repository where CI puts
+// it, not in it; a fresh clone skips what needs it.
+const sharedTestdata = "../../../shared/testdata"
+
+// needShared skips tb when the shared test material is absent, unless
+// MOPSCERT_REQUIRE_TOOLS=1 makes that a failure.
+func needShared(tb testing.TB) {
+	tb.Helper()
+	if _, err := os.Stat(sharedTestdata); err == nil {
+		return
+	}
+	msg := "shared test material " + sharedTestdata + " is absent (it lives beside the repository in CI)"
+	if os.Getenv("MOPSCERT_REQUIRE_TOOLS") == "1" {
+		tb.Fatal(msg + " and MOPSCERT_REQUIRE_TOOLS=1")
+	}
+	tb.Skip(msg + "; skipping")
+}

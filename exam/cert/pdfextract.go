@@ -106,38 +106,68 @@ func (f *tokenFinder) scan(b []byte) {
 
 // scanHexStrings decodes <…> hex strings (UTF-16BE with a byte order mark, or
 // bytes) and scans them.
+//
+// It is linear in len(b): a hex string holds only hex digits and white space,
+// so the forward run from a '<' stops at the first other byte, and the next
+// search resumes there. No byte is looked at twice, however many '<' a crafted
+// upload holds without a '>' after them.
 func (f *tokenFinder) scanHexStrings(b []byte) {
-	for i := 0; i < len(b) && len(f.found) < maxTokenCands; i++ {
-		if b[i] != '<' || (i+1 < len(b) && b[i+1] == '<') || (i > 0 && b[i-1] == '<') {
+	const window = 4*maxTokenLen + 64
+	for i := 0; i < len(b) && len(f.found) < maxTokenCands; {
+		lt := bytes.IndexByte(b[i:], '<')
+		if lt < 0 {
+			return
+		}
+		i += lt
+		if i+1 < len(b) && b[i+1] == '<' { // a dictionary's "<<", not a string
+			i += 2
 			continue
 		}
-		end := bytes.IndexByte(b[i+1:min(len(b), i+1+4*maxTokenLen+64)], '>')
-		if end < 0 {
-			continue
+		k := i + 1
+		for k < len(b) && k-i <= window && isHexOrSpace(b[k]) {
+			k++
 		}
-		raw := bytes.Map(func(r rune) rune {
-			if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
-				return -1
-			}
-			return r
-		}, b[i+1:i+1+end])
-		if len(raw)%2 == 1 {
-			raw = append(raw, '0')
+		if k < len(b) && b[k] == '>' && k-i <= window {
+			f.scanHexString(b[i+1 : k])
+			k++
 		}
-		dec := make([]byte, hex.DecodedLen(len(raw)))
-		if _, err := hex.Decode(dec, raw); err != nil {
-			continue
-		}
-		if len(dec) >= 2 && dec[0] == 0xFE && dec[1] == 0xFF {
-			u := make([]uint16, 0, len(dec)/2)
-			for k := 2; k+1 < len(dec); k += 2 {
-				u = append(u, uint16(dec[k])<<8|uint16(dec[k+1]))
-			}
-			dec = []byte(string(utf16.Decode(u)))
-		}
-		f.scan(dec)
-		i += end
+		i = k
 	}
+}
+
+func isHexOrSpace(c byte) bool {
+	switch {
+	case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		return true
+	case c == ' ', c == '\n', c == '\r', c == '\t':
+		return true
+	}
+	return false
+}
+
+// scanHexString decodes the body of one <…> string and scans it.
+func (f *tokenFinder) scanHexString(body []byte) {
+	raw := make([]byte, 0, len(body)+1)
+	for _, c := range body {
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			raw = append(raw, c)
+		}
+	}
+	if len(raw)%2 == 1 {
+		raw = append(raw, '0')
+	}
+	dec := make([]byte, hex.DecodedLen(len(raw)))
+	if _, err := hex.Decode(dec, raw); err != nil {
+		return
+	}
+	if len(dec) >= 2 && dec[0] == 0xFE && dec[1] == 0xFF {
+		u := make([]uint16, 0, len(dec)/2)
+		for k := 2; k+1 < len(dec); k += 2 {
+			u = append(u, uint16(dec[k])<<8|uint16(dec[k+1]))
+		}
+		dec = []byte(string(utf16.Decode(u)))
+	}
+	f.scan(dec)
 }
 
 // scanStreams inflates FlateDecode streams (object streams, XMP) and scans

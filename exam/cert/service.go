@@ -30,6 +30,8 @@ type Service struct {
 	parser   *jwt.Parser
 	pdfs     *lru[[]byte] // rendered PDFs by token
 	verified *lru[string] // credential id by token whose signature and claims passed
+	orgName  string       // the issuer's name in Open Badges and LinkedIn links
+	lists    *statusListCache
 }
 
 // Limits on what IssueTx accepts.
@@ -43,14 +45,35 @@ const (
 // https://cert.example.org), creating the first signing key if the database
 // has none.
 func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Service, error) {
+	s, err := Open(d, clk, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.EnsureKey(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Open is New without creating the first signing key: commands that only
+// read (bank lint, export) must not change the database's keys.
+func Open(d *db.DB, clk clock.Clock, baseURL string) (*Service, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("cert: base URL %q must be an absolute http(s) URL", baseURL)
 	}
 	s := &Service{db: d, clk: clk, baseURL: u.String(), host: u.Host, keys: newKeyring(),
-		pdfs: newLRU[[]byte](pdfCacheEntries), verified: newLRU[string](verifiedCacheEntries)}
+		pdfs: newLRU[[]byte](pdfCacheEntries), verified: newLRU[string](verifiedCacheEntries),
+		orgName: DefaultOrgName, lists: &statusListCache{lists: map[string]signedList{}}}
 	s.parser = newParser(s.baseURL, func() time.Time { return s.clk.Now() })
-	err = d.Update(ctx, func(tx *sql.Tx) error {
+	return s, nil
+}
+
+// EnsureKey creates the first signing key when there is none. The check and
+// the insert share one write transaction, so two processes starting at once
+// make one key.
+func (s *Service) EnsureKey(ctx context.Context) error {
+	err := s.db.Update(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM signing_keys`).Scan(&n); err != nil {
 			return fmt.Errorf("count signing keys: %w", err)
@@ -58,13 +81,13 @@ func New(ctx context.Context, d *db.DB, clk clock.Clock, baseURL string) (*Servi
 		if n > 0 {
 			return nil
 		}
-		_, err := createKey(ctx, tx, clk.Now().UTC())
+		_, err := createKey(ctx, tx, s.clk.Now().UTC())
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cert: %w", err)
+		return fmt.Errorf("cert: %w", err)
 	}
-	return s, nil
+	return nil
 }
 
 // BaseURL is the public URL tokens name as their issuer.
@@ -80,6 +103,8 @@ func (s *Service) shortVerifyURL(id string) string { return s.baseURL + "/verify
 func (s *Service) fill(c *Credential, now time.Time) {
 	c.Status = c.statusAt(now)
 	c.VerifyURL = s.verifyURL(c.Token)
+	c.LinkedInURL = s.linkedInURL(c)
+	c.RenewalInfo = c.Renewal()
 }
 
 func validateIssue(req *IssueRequest) error {
@@ -145,6 +170,11 @@ func (s *Service) IssueTx(ctx context.Context, tx *sql.Tx, req IssueRequest) (Cr
 	// Whole seconds: the token's NumericDates carry no more, and the row
 	// and the token must agree.
 	issued := now.Truncate(time.Second)
+	expires := issued.Add(req.ValidFor).Truncate(time.Second)
+	awarded, err := awardedAt(ctx, tx, req, issued, &expires)
+	if err != nil {
+		return Credential{}, err
+	}
 	c := Credential{
 		ID:         id,
 		AttemptID:  req.AttemptID,
@@ -153,19 +183,28 @@ func (s *Service) IssueTx(ctx context.Context, tx *sql.Tx, req IssueRequest) (Cr
 		Tier:       req.Tier,
 		TierName:   req.TierName,
 		IssuedAt:   issued,
-		ExpiresAt:  issued.Add(req.ValidFor).Truncate(time.Second),
+		ExpiresAt:  expires,
 		Kid:        k.kid,
+		AwardedAt:  awarded,
+	}
+	if req.RenewalWindow > 0 || req.Grace > 0 {
+		o, g := c.ExpiresAt.Add(-req.RenewalWindow), c.ExpiresAt.Add(req.Grace)
+		c.RenewalOpensAt, c.GraceUntil = &o, &g
 	}
 	if c.Token, err = signToken(k, s.baseURL, &c); err != nil {
 		return Credential{}, err
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO credentials (id, attempt_id, user_id, holder_name, tier_code, tier_name,
-		                         issued_at, expires_at, kid, token)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.AttemptID, c.UserID, c.HolderName, c.Tier, c.TierName, c.IssuedAt, c.ExpiresAt, c.Kid, c.Token)
+		                         issued_at, expires_at, kid, token, awarded_at, renewal_opens_at, grace_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.AttemptID, c.UserID, c.HolderName, c.Tier, c.TierName, c.IssuedAt, c.ExpiresAt, c.Kid, c.Token,
+		c.AwardedAt, c.RenewalOpensAt, c.GraceUntil)
 	if err != nil {
 		return Credential{}, fmt.Errorf("store certificate: %w", err)
+	}
+	if err := supersede(ctx, tx, req, c.ID); err != nil {
+		return Credential{}, err
 	}
 	s.fill(&c, now)
 	return c, nil
@@ -244,22 +283,33 @@ func (s *Service) ForUser(ctx context.Context, userID string) ([]Credential, err
 
 const credentialColumns = `id, attempt_id, user_id, holder_name, tier_code, tier_name,
 	issued_at, expires_at, kid, token, revoked_at, revoked_public_reason, revoked_reason, revoked_by,
-	coalesce(superseded_by, '')`
+	awarded_at, superseded_by, renewal_opens_at, grace_until`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCredential(row scanner) (Credential, error) {
 	var c Credential
 	var attempt sql.NullString
-	var revoked sql.NullTime
+	var revoked, opens, grace, awarded sql.NullTime
+	var superseded sql.NullString
 	err := row.Scan(&c.ID, &attempt, &c.UserID, &c.HolderName, &c.Tier, &c.TierName,
-		&c.IssuedAt, &c.ExpiresAt, &c.Kid, &c.Token, &revoked, &c.RevokedReason, &c.RevokedNote, &c.RevokedBy, &c.SupersededBy)
+		&c.IssuedAt, &c.ExpiresAt, &c.Kid, &c.Token, &revoked, &c.RevokedReason, &c.RevokedNote, &c.RevokedBy,
+		&awarded, &superseded, &opens, &grace)
 	if err != nil {
 		return Credential{}, err
 	}
 	c.AttemptID = attempt.String
 	c.IssuedAt = c.IssuedAt.UTC()
 	c.ExpiresAt = c.ExpiresAt.UTC()
+	c.AwardedAt = c.IssuedAt
+	if awarded.Valid {
+		c.AwardedAt = awarded.Time.UTC()
+	}
+	c.SupersededBy = superseded.String
+	if opens.Valid && grace.Valid {
+		o, g := opens.Time.UTC(), grace.Time.UTC()
+		c.RenewalOpensAt, c.GraceUntil = &o, &g
+	}
 	if revoked.Valid {
 		t := revoked.Time.UTC()
 		c.RevokedAt = &t

@@ -123,9 +123,14 @@ func (s *Service) verification(c *Credential) Verification {
 		v.Reason = fmt.Sprintf("The certificate was revoked on %s.", longDate(at))
 	case StatusSuperseded:
 		v.SupersededBy = c.SupersededBy
-		v.Reason = fmt.Sprintf("This certificate was replaced by %s; check that one for the current status.", c.SupersededBy)
+		v.Reason = fmt.Sprintf("The certificate was renewed; certificate %s replaces it.", c.SupersededBy)
 	case StatusExpired:
 		v.Reason = fmt.Sprintf("The certificate is genuine but expired on %s.", longDate(c.ExpiresAt))
+		if now := s.clk.Now().UTC(); c.InGrace(now) {
+			g := *c.GraceUntil
+			v.GraceUntil = &g
+			v.Reason = fmt.Sprintf("The certificate expired on %s — renewal in progress until %s.", longDate(c.ExpiresAt), longDate(g))
+		}
 	default:
 		v.Reason = fmt.Sprintf("The certificate is genuine and valid until %s.", longDate(c.ExpiresAt))
 	}

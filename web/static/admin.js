@@ -12,7 +12,7 @@
   const lint = document.getElementById("lint");
   const formError = document.getElementById("form-error");
 
-  function optionRow(text, correct, feedback) {
+  function optionRow(text, correct, feedback, match) {
     const n = optionsBox.querySelectorAll(".opt-row").length + 1;
     const row = document.createElement("div");
     row.className = "opt-row";
@@ -31,11 +31,40 @@
     const f = document.createElement("input");
     f.name = "opt-feedback";
     f.value = feedback || "";
+    const m = document.createElement("input");
+    m.name = "opt-match";
+    m.value = match || "";
     const right = document.createElement("label");
+    right.className = "opt-correct";
     right.append(c, " correct");
-    row.append(mk("Option " + n + " ", t), right, mk("Feedback ", f));
+    const matchLabel = mk("Match ", m);
+    matchLabel.className = "opt-match";
+    row.append(mk("Option " + n + " ", t), right, matchLabel, mk("Feedback ", f));
     optionsBox.appendChild(row);
+    showTypeFields();
     return row;
+  }
+
+  // showTypeFields shows what the chosen type uses: the numeric key, the
+  // correct boxes (not for ordering or matching), the match inputs.
+  function showTypeFields() {
+    const t = form.type.value;
+    document.getElementById("numeric-key").classList.toggle("hidden", t !== "numeric");
+    optionsBox.classList.toggle("hidden", t === "numeric");
+    document.getElementById("add-option").classList.toggle("hidden", t === "numeric");
+    optionsBox.querySelectorAll(".opt-correct").forEach((x) => x.classList.toggle("hidden", t === "ordering" || t === "matching"));
+    optionsBox.querySelectorAll(".opt-match").forEach((x) => x.classList.toggle("hidden", t !== "matching"));
+    document.getElementById("options-hint").textContent = {
+      ordering: "list them in the correct order; candidates see them shuffled",
+      matching: "each option is a prompt; give the answer that matches it",
+    }[t] || "tick the correct ones";
+  }
+
+  // num reads a number field; an empty or unreadable one is sent as NaN's
+  // stand-in null so the server names the field.
+  function num(v) {
+    const x = Number(String(v).trim().replace(",", "."));
+    return String(v).trim() === "" || !isFinite(x) ? null : x;
   }
 
   function collect() {
@@ -44,15 +73,29 @@
       tiers: Array.from(form.querySelectorAll('input[name="tiers"]:checked')).map((x) => x.value),
       topic: form.topic.value,
       type: form.type.value,
+      competency: form.competency.value,
+      group: form.group.value,
       stem: form.stem.value,
+      exhibit: form.exhibit.value,
       options: Array.from(optionsBox.querySelectorAll(".opt-row")).map((row) => ({
         text: row.querySelector('[name="opt-text"]').value,
         correct: row.querySelector('[name="opt-correct"]').checked,
+        match: row.querySelector('[name="opt-match"]').value,
         feedback: row.querySelector('[name="opt-feedback"]').value,
-      })).filter((o) => o.text.trim() !== "" || o.correct),
+      })).filter((o) => o.text.trim() !== "" || o.correct || o.match.trim() !== ""),
       rationale: form.rationale.value,
       source: form.source.value,
     };
+    const t = item.type;
+    if (t === "numeric") {
+      item.options = [];
+      item.numeric = { value: num(form["num-value"].value), tolerance: num(form["num-tolerance"].value) || 0, unit: form["num-unit"].value };
+      if (item.numeric.value === null) delete item.numeric; // the server says the key is missing
+    }
+    item.options.forEach((o) => {
+      if (t === "ordering" || t === "matching") o.correct = false;
+      if (t !== "matching") delete o.match;
+    });
     if (form.id && form.id.value) item.id = form.id.value;
     if (id) item.version = Number(form.dataset.version);
     return item;
@@ -83,14 +126,43 @@
     const stem = document.createElement("div");
     stem.innerHTML = r.data.stem;
     preview.appendChild(stem);
-    const ul = document.createElement("ul");
-    (r.data.options || []).forEach((html, i) => {
-      const li = document.createElement("li");
-      li.innerHTML = html;
-      if (item.options[i] && item.options[i].correct) li.append(" ✓ (correct)");
-      ul.appendChild(li);
-    });
-    preview.appendChild(ul);
+    if (r.data.exhibit) {
+      const fig = document.createElement("figure");
+      fig.className = "exhibit";
+      const cap = document.createElement("figcaption");
+      cap.textContent = "Exhibit";
+      const body = document.createElement("div");
+      body.innerHTML = r.data.exhibit;
+      fig.append(cap, body);
+      preview.appendChild(fig);
+    }
+    if (item.type === "numeric") {
+      const p = document.createElement("p");
+      p.textContent = item.numeric
+        ? "Answer box" + (item.numeric.unit ? " (" + item.numeric.unit + ")" : "") + ". Key: " + item.numeric.value +
+          (item.numeric.tolerance ? " ± " + item.numeric.tolerance : " exactly")
+        : "Answer box. Key: not set yet.";
+      preview.appendChild(p);
+    } else {
+      const list = document.createElement(item.type === "ordering" ? "ol" : "ul");
+      (r.data.options || []).forEach((html, i) => {
+        const li = document.createElement("li");
+        li.innerHTML = html;
+        if (item.type === "matching" && r.data.matches) {
+          const m = document.createElement("span");
+          m.innerHTML = r.data.matches[i] || "";
+          li.append(" → ", m);
+        } else if (item.options[i] && item.options[i].correct) li.append(" ✓ (correct)");
+        list.appendChild(li);
+      });
+      if (item.type === "ordering") {
+        const p = document.createElement("p");
+        p.className = "hint";
+        p.textContent = "The correct order; candidates see it shuffled.";
+        preview.appendChild(p);
+      }
+      preview.appendChild(list);
+    }
     lint.textContent = "";
     const findings = r.data.findings || [];
     if (findings.length === 0) {
@@ -109,10 +181,11 @@
   function showErrors(err) {
     formError.textContent = err.message || "The item could not be saved.";
     document.getElementById("err-stem").textContent = "";
-    document.getElementById("err-options").textContent = "";
+    ["err-options", "err-numeric", "err-group", "err-exhibit"].forEach((x) => { document.getElementById(x).textContent = ""; });
     const fields = err.fields || {};
     Object.entries(fields).forEach(([k, v]) => {
-      const target = k === "stem" ? "err-stem" : (k.startsWith("options") ? "err-options" : null);
+      const target = k === "stem" ? "err-stem" : k.startsWith("options") ? "err-options" : k.startsWith("numeric") ? "err-numeric"
+        : k === "group" ? "err-group" : k === "exhibit" ? "err-exhibit" : null;
       if (target) document.getElementById(target).textContent += v + " ";
       else formError.textContent += " " + k + ": " + v;
     });
@@ -137,6 +210,7 @@
       optionRow("True", true, "");
       optionRow("False", false, "");
     }
+    showTypeFields();
     schedulePreview();
   });
   document.getElementById("add-option").addEventListener("click", () => {
@@ -148,6 +222,7 @@
   if (optionsBox.querySelectorAll(".opt-row").length === 0) {
     for (let i = 0; i < 4; i++) optionRow("", false, "");
   }
+  showTypeFields();
   if (new URLSearchParams(location.search).get("saved")) {
     const saved = document.getElementById("form-saved");
     saved.textContent = "Saved.";
@@ -164,9 +239,17 @@
   function text(v) {
     const lines = ["domain: " + v.domain, "tiers: " + (v.tiers || []).join(", "), "topic: " + v.topic, "type: " + v.type, "stem:"];
     v.stem.split("\n").forEach((l) => lines.push("  " + l));
+    if (v.competency) lines.push("competency: " + v.competency);
+    if (v.group) lines.push("group: " + v.group);
+    if (v.exhibit) {
+      lines.push("exhibit:");
+      v.exhibit.split("\n").forEach((l) => lines.push("  " + l));
+    }
+    if (v.numeric) lines.push("numeric: " + v.numeric.value + " ± " + v.numeric.tolerance + (v.numeric.unit ? " " + v.numeric.unit : ""));
     lines.push("options:");
     v.options.forEach((o) => {
-      lines.push("  - " + (o.correct ? "[x] " : "[ ] ") + o.text);
+      lines.push("  - " + (v.type === "ordering" ? "" : v.type === "matching" ? "" : o.correct ? "[x] " : "[ ] ") + o.text +
+        (o.match ? " → " + o.match : ""));
       if (o.feedback) lines.push("    feedback: " + o.feedback);
     });
     lines.push("rationale: " + v.rationale, "source: " + v.source);
@@ -221,6 +304,17 @@
       const li = document.createElement("li");
       li.textContent = e.at.replace("T", " ").slice(0, 16) + " — " + e.actor + ": " + e.action +
         (e.to_status ? " " + (e.from_status || "") + " → " + e.to_status : "") + " (v" + e.version + ")";
+      if (e.detail) {
+        // Automatic changes say why: the flag and the figures behind it.
+        try {
+          const d = JSON.parse(e.detail);
+          const f = d.flag || {};
+          li.textContent += " — " + (f.code || "") + " in " + (d.tier || "") + ": n " + d.n +
+            (d.facility != null ? ", facility " + d.facility.toFixed(2) : "") +
+            (d.item_rest_r != null ? ", item–rest r " + d.item_rest_r.toFixed(2) : "") +
+            ". Restore it with Activate once checked.";
+        } catch (_) { /* a detail we cannot read is left out */ }
+      }
       ev.appendChild(li);
     });
   });

@@ -31,7 +31,7 @@
   let inflight = false;
   let retryDelay = 1000;
   let retryTimer = null;
-  const answers = new Map(); // question id -> {choices, flagged}
+  const answers = new Map(); // question id -> {choices, value, flagged}
   const pending = new Map(); // answers not yet acknowledged by the server
   const announced = new Set();
   const thresholds = [15, 5, 1]; // minutes left that screen readers hear
@@ -72,10 +72,185 @@
     return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
   }
 
+  // A matching answer with every prompt blank, or a numeric one with an
+  // empty box, is no answer at all.
   function isAnswered(qid) {
     const a = answers.get(qid);
-    return !!(a && a.choices && a.choices.length);
+    if (!a) return false;
+    if (a.value && a.value.trim() !== "") return true;
+    return !!(a.choices && a.choices.some((c) => c !== ""));
   }
+
+  // plain turns sanitized HTML into text, for places that take no markup
+  // (the entries of a <select>, announcements).
+  function plain(html) {
+    const d = document.createElement("div");
+    d.innerHTML = html; // sanitized on the server; never attached to the page
+    return d.textContent.trim();
+  }
+
+  const orderAnnouncer = el("order-announcer");
+  let valueTimer = null;
+  let saveValueNow = null; // saves a number still being typed before the view changes
+
+  function saveTyped() {
+    if (saveValueNow) saveValueNow();
+    saveValueNow = null;
+  }
+
+  // renderExhibit shows the exhibit in a labelled, scrollable region; a
+  // table gets a caption so screen readers name it.
+  function renderExhibit(q) {
+    if (!q.exhibit) return null;
+    const fig = document.createElement("figure");
+    fig.className = "exhibit";
+    fig.id = "q-exhibit";
+    fig.setAttribute("role", "region");
+    fig.setAttribute("aria-label", "Exhibit for question " + (current + 1));
+    fig.tabIndex = 0; // scrollable by keyboard when wide
+    const cap = document.createElement("figcaption");
+    cap.textContent = "Exhibit";
+    fig.appendChild(cap);
+    const body = document.createElement("div");
+    body.innerHTML = q.exhibit; // sanitized on the server
+    body.querySelectorAll("table").forEach((t, i) => {
+      if (!t.caption) t.createCaption().textContent = "Exhibit" + (i ? " table " + (i + 1) : "");
+      t.querySelectorAll("thead th").forEach((th) => th.setAttribute("scope", "col"));
+    });
+    fig.appendChild(body);
+    return fig;
+  }
+
+  function renderNumeric(q, a, fs) {
+    const row = document.createElement("div");
+    row.className = "numeric";
+    const label = document.createElement("label");
+    label.htmlFor = "q-value";
+    label.textContent = "Your answer";
+    const input = document.createElement("input");
+    input.type = "text";
+    input.id = "q-value";
+    input.inputMode = "decimal";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.value = a.value || "";
+    row.appendChild(label);
+    row.appendChild(input);
+    if (q.unit) {
+      const unit = document.createElement("span");
+      unit.className = "unit";
+      unit.id = "q-unit";
+      unit.textContent = q.unit;
+      input.setAttribute("aria-describedby", "q-unit q-hint");
+      row.appendChild(unit);
+    }
+    const save = () => {
+      clearTimeout(valueTimer);
+      const cur = answers.get(q.id) || {};
+      if ((cur.value || "") === input.value) return;
+      record(q.id, [], cur.flagged || false, input.value);
+    };
+    // Saved as typing pauses, and at once on leaving the box.
+    input.addEventListener("input", () => { clearTimeout(valueTimer); valueTimer = setTimeout(save, 600); });
+    input.addEventListener("change", save);
+    saveValueNow = save;
+    fs.appendChild(row);
+  }
+
+  // renderOrdering lists the options in the candidate's order with Move up
+  // and Move down buttons; each move is saved and announced.
+  function renderOrdering(q, a, fs) {
+    const byId = new Map(q.options.map((o) => [o.id, o]));
+    let order = (a.choices && a.choices.length === q.options.length) ? a.choices.slice() : q.options.map((o) => o.id);
+    const ol = document.createElement("ol");
+    ol.className = "ordering";
+    ol.id = "q-order";
+    const draw = (focusId, focusDir) => {
+      ol.textContent = "";
+      order.forEach((id, pos) => {
+        const li = document.createElement("li");
+        li.dataset.id = id;
+        const text = document.createElement("span");
+        text.className = "order-text";
+        text.id = "q-order-" + id;
+        text.innerHTML = byId.get(id).text; // sanitized on the server
+        li.appendChild(text);
+        [["up", "Move up", pos === 0], ["down", "Move down", pos === order.length - 1]].forEach(([dir, word, off]) => {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "secondary move-" + dir;
+          b.textContent = word;
+          b.setAttribute("aria-describedby", text.id);
+          b.disabled = off;
+          b.addEventListener("click", () => move(id, dir === "up" ? -1 : 1));
+          li.appendChild(b);
+        });
+        ol.appendChild(li);
+      });
+      if (focusId) {
+        const li = ol.querySelector('li[data-id="' + focusId + '"]');
+        let b = li.querySelector(".move-" + focusDir);
+        if (b.disabled) b = li.querySelector(focusDir === "up" ? ".move-down" : ".move-up");
+        b.focus();
+      }
+    };
+    const move = (id, step) => {
+      const i = order.indexOf(id);
+      const j = i + step;
+      if (j < 0 || j >= order.length) return;
+      order[i] = order[j];
+      order[j] = id;
+      draw(id, step < 0 ? "up" : "down");
+      orderAnnouncer.textContent = plain(byId.get(id).text) + " moved to position " + (j + 1) + " of " + order.length + ".";
+      const cur = answers.get(q.id) || {};
+      record(q.id, order.slice(), cur.flagged || false);
+    };
+    draw();
+    fs.appendChild(ol);
+  }
+
+  // renderMatching gives each prompt a labelled <select> of every answer.
+  function renderMatching(q, a, fs) {
+    const chosen = (a.choices && a.choices.length === q.options.length) ? a.choices.slice() : q.options.map(() => "");
+    const list = document.createElement("div");
+    list.className = "matching";
+    q.options.forEach((o, p) => {
+      const row = document.createElement("div");
+      row.className = "match-row";
+      const label = document.createElement("label");
+      label.htmlFor = "q-match-" + o.id;
+      label.innerHTML = o.text; // sanitized on the server
+      const sel = document.createElement("select");
+      sel.id = "q-match-" + o.id;
+      const none = document.createElement("option");
+      none.value = "";
+      none.textContent = "Choose an answer…";
+      sel.appendChild(none);
+      (q.matches || []).forEach((m) => {
+        const opt = document.createElement("option");
+        opt.value = m.id;
+        opt.textContent = plain(m.text);
+        sel.appendChild(opt);
+      });
+      sel.value = chosen[p] || "";
+      sel.addEventListener("change", () => {
+        chosen[p] = sel.value;
+        const cur = answers.get(q.id) || {};
+        record(q.id, chosen.slice(), cur.flagged || false);
+      });
+      row.appendChild(label);
+      row.appendChild(sel);
+      list.appendChild(row);
+    });
+    fs.appendChild(list);
+  }
+
+  const hints = {
+    multiple: "Choose all answers that apply.",
+    numeric: "Type a number. A comma or a point can separate the decimals.",
+    ordering: "Put the items in order, first at the top, with the Move up and Move down buttons.",
+    matching: "Choose the matching answer for each item. An answer may fit more than one item.",
+  };
 
   function updateProgress() {
     const done = questions.filter((q) => isAnswered(q.id)).length;
@@ -127,6 +302,7 @@
     const q = questions[current];
     const a = answers.get(q.id) || { choices: [], flagged: false };
     const multi = q.type === "multiple";
+    saveTyped();
     view.textContent = "";
 
     const heading = document.createElement("h2");
@@ -140,9 +316,11 @@
     stem.id = "q-stem";
     stem.innerHTML = q.stem; // sanitized on the server (goldmark safe mode + bluemonday)
     view.appendChild(stem);
+    const exhibit = renderExhibit(q);
+    if (exhibit) view.appendChild(exhibit);
 
     const fs = document.createElement("fieldset");
-    fs.setAttribute("aria-describedby", "q-stem q-hint");
+    fs.setAttribute("aria-describedby", exhibit ? "q-stem q-exhibit q-hint" : "q-stem q-hint");
     const legend = document.createElement("legend");
     legend.className = "sr-only";
     legend.textContent = "Answer to question " + (current + 1);
@@ -150,10 +328,13 @@
     const hint = document.createElement("p");
     hint.className = "hint";
     hint.id = "q-hint";
-    hint.textContent = multi ? "Choose all answers that apply." : "Choose one answer.";
+    hint.textContent = hints[q.type] || "Choose one answer.";
     fs.appendChild(hint);
 
-    q.options.forEach((o) => {
+    if (q.type === "numeric") renderNumeric(q, a, fs);
+    else if (q.type === "ordering") renderOrdering(q, a, fs);
+    else if (q.type === "matching") renderMatching(q, a, fs);
+    else q.options.forEach((o) => {
       const label = document.createElement("label");
       label.className = "option";
       const input = document.createElement("input");
@@ -181,7 +362,7 @@
     flag.checked = !!a.flagged;
     flag.addEventListener("change", () => {
       const cur = answers.get(q.id) || { choices: [] };
-      record(q.id, cur.choices || [], flag.checked);
+      record(q.id, cur.choices || [], flag.checked, cur.value);
     });
     flagLabel.appendChild(flag);
     flagLabel.appendChild(document.createTextNode(" Flag this question to review it before submitting"));
@@ -193,8 +374,9 @@
     heading.focus();
   }
 
-  function record(qid, choices, flagged) {
+  function record(qid, choices, flagged, value) {
     const a = { choices: choices, flagged: flagged };
+    if (value !== undefined && value !== "") a.value = value;
     answers.set(qid, a);
     pending.set(qid, a);
     persist();
@@ -358,6 +540,7 @@
   }
 
   function showReview() {
+    saveTyped();
     const unanswered = [];
     const flagged = [];
     questions.forEach((q, i) => {

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"testing"
+	"time"
+)
+
+// /readyz is 503 when the database cannot take a write, not only when it
+// cannot be reached.
+func TestReadyz(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		ts := newTestServer(t)
+		if r := ts.call(t, "GET", "/readyz", "", nil); r.status != 200 {
+			t.Fatalf("readyz = %d %s", r.status, r.body)
+		}
+	})
+	t.Run("ErrWritesFail", func(t *testing.T) {
+		ts := newTestServer(t)
+		if _, err := ts.db.W.Exec(`CREATE TRIGGER probe_fails BEFORE INSERT ON health_probe
+			BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
+			t.Fatal(err)
+		}
+		if r := ts.call(t, "GET", "/readyz", "", nil); r.status != 503 {
+			t.Fatalf("readyz with failing writes = %d %s, want 503", r.status, r.body)
+		}
+	})
+}
+
+// With writes failing (a full disk), a signed-in read still works: the
+// session's last_seen refresh is best effort.
+func TestReadWithFailingSessionRefresh(t *testing.T) {
+	ts := newTestServer(t)
+	tok := ts.candidate(t, "full-disk@example.com")
+	if _, err := ts.db.W.Exec(`CREATE TRIGGER touch_fails BEFORE UPDATE ON sessions
+		BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	ts.clk.Advance(10 * time.Minute) // past the refresh interval, within the idle timeout
+	if r := ts.call(t, "GET", "/api/v1/tiers", tok, nil); r.status != 200 {
+		t.Fatalf("read with a failing session refresh = %d %s, want 200", r.status, r.body)
+	}
+}
