@@ -42,6 +42,7 @@ func (s *Server) routes() {
 	e.POST("/register", s.pageRegisterPost)
 	e.POST("/logout", s.pageLogout)
 	s.accountPageRoutes()
+	e.GET("/tiers/:code", s.pageTier)
 
 	e.GET("/dashboard", s.pageDashboard, requirePageUser)
 	e.POST("/exam/start", s.pageExamStart, requirePageUser)
