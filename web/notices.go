@@ -26,13 +26,15 @@ func noticeText(m *mail.Message) (string, string) {
 	case mail.KindResultAvailable:
 		return "Your " + a["tier_name"] + " result is ready: you " + a["outcome"] + " with " + a["score"] + " %.", a["path"]
 	case mail.KindCertIssued:
-		return "Your " + a["tier_name"] + " certificate " + a["cert_id"] + " is issued.", a["pdf_path"]
+		// The live status page, not the PDF: the certificate may have been
+		// revoked or replaced since; the card above offers the PDF when valid.
+		return "Your " + a["tier_name"] + " certificate " + a["cert_id"] + " is issued.", "/verify?id=" + a["cert_id"]
 	case mail.KindCertRevoked:
 		return "Your certificate " + a["cert_id"] + " was revoked (" + publicReason(a["reason"]) + ").", ""
 	case mail.KindCertExpiring:
 		return "Your " + a["tier_name"] + " certificate expires on " + a["expires"] + ".", a["path"]
 	case mail.KindCertReissued:
-		return "Your certificate " + a["old_id"] + " was reissued as " + a["cert_id"] + " under your corrected name.", a["pdf_path"]
+		return "Your certificate " + a["old_id"] + " was reissued as " + a["cert_id"] + " under your corrected name.", "/verify?id=" + a["cert_id"]
 	case mail.KindNameChangeDecided:
 		return "Your name correction to “" + a["new_name"] + "” was " + a["status"] + ".", "/account"
 	case mail.KindAttemptCancelled:
