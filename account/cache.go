@@ -49,3 +49,19 @@ func (c *sessionCache) drop(hash string) {
 	delete(c.m, hash)
 	c.mu.Unlock()
 }
+
+// dropUser forgets every cached session of a user (after a password reset
+// or change ends them).
+func (c *sessionCache) dropUser(userID string) {
+	c.mu.Lock()
+	for h, e := range c.m {
+		if e.user.ID == userID {
+			delete(c.m, h)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// ForgetSessions drops this server's cached sessions of a user, after a
+// change elsewhere (e.g. an approved name correction) that they carry.
+func (s *Store) ForgetSessions(userID string) { s.sessions.dropUser(userID) }

@@ -34,6 +34,9 @@ type Store struct {
 	db       *db.DB
 	clock    clock.Clock
 	sessions sessionCache
+	// VerifyEmails is on when mail is configured: new candidates get a
+	// verification link and must follow it before their first exam.
+	VerifyEmails bool
 }
 
 // NewStore returns a Store on d.
@@ -72,19 +75,37 @@ func (s *Store) Register(ctx context.Context, r Registration, role Role) (*User,
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, hash, u.Role, u.CreatedAt)
-		var se sqlite3.Error
-		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+		if isUnique(err) {
 			return ErrEmailTaken
 		}
 		if err != nil {
 			return fmt.Errorf("insert user: %w", err)
 		}
-		return nil
+		return s.afterRegister(ctx, tx, u)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+// afterRegister sends a candidate the verification link when verification is
+// on. Admins, created by the operator, count as verified. A candidate who
+// registered while mail was off is asked to verify once mail is configured.
+func (s *Store) afterRegister(ctx context.Context, tx *sql.Tx, u *User) error {
+	if u.Role == Admin {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET email_verified_at = ? WHERE id = ?`, u.CreatedAt, u.ID)
+		return err
+	}
+	if !s.VerifyEmails {
+		return nil
+	}
+	return verifyMail(ctx, tx, u.CreatedAt, u.ID, u.Name, u.Email)
 }
 
 // Authenticate returns the user whose e-mail and password match.

@@ -3,6 +3,7 @@ package exam
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,6 +106,9 @@ func (s *Service) AdminAttempt(ctx context.Context, id string) (*Attempt, *Resul
 		return a, nil, err
 	}
 	res, err := s.Result(ctx, "", id)
+	if errors.Is(err, ErrAttemptCancelled) {
+		return a, nil, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}

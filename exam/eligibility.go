@@ -59,7 +59,11 @@ func loadFacts(ctx context.Context, tx *sql.Tx, userID string, now time.Time, ex
 	}
 
 	rows, err = tx.QueryContext(ctx, `SELECT id, tier_code, status, started_at, submitted_at, coalesce(outcome, '')
-		FROM attempts WHERE user_id = ? AND id <> ? ORDER BY started_at, id`, userID, except)
+		FROM attempts WHERE user_id = ? AND id <> ?
+		  AND id NOT IN (SELECT attempt_id FROM attempt_cancellations)
+		  AND NOT EXISTS (SELECT 1 FROM retake_waivers w WHERE w.user_id = attempts.user_id
+		      AND w.tier_code = attempts.tier_code AND w.waived_at >= attempts.started_at)
+		ORDER BY started_at, id`, userID, except)
 	if err != nil {
 		return nil, fmt.Errorf("load attempts: %w", err)
 	}

@@ -161,11 +161,12 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 		return fmt.Errorf("encode domains: %w", err)
 	}
 	var credID sql.NullString
+	t, err := findTier(ctx, tx, a.Tier)
+	if err != nil {
+		return err
+	}
+	var issued *cert.Credential
 	if g.Outcome == OutcomePassed && s.certs != nil {
-		t, err := findTier(ctx, tx, a.Tier)
-		if err != nil {
-			return err
-		}
 		req := cert.IssueRequest{
 			AttemptID: a.ID, UserID: a.UserID, HolderName: a.HolderName,
 			Tier: t.Code, TierName: t.Name, ValidFor: time.Duration(t.ValidityDays) * 24 * time.Hour,
@@ -178,6 +179,10 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 			return fmt.Errorf("issue certificate for %s: %w", a.ID, err)
 		}
 		credID = sql.NullString{String: c.ID, Valid: true}
+		issued = &c
+	}
+	if err := s.notifyGraded(ctx, tx, a, g, t.Name, issued); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE attempts SET outcome = ?, correct = ?, total = ?, score_percent = ?,
 		domains = ?, credential_id = ? WHERE id = ?`,
@@ -193,6 +198,9 @@ func (s *Service) recordGrade(ctx context.Context, tx *sql.Tx, a *attemptRow, g 
 func (s *Service) resultTx(ctx context.Context, tx *sql.Tx, a *attemptRow) (*Result, error) {
 	if a.Status == StatusInProgress || a.SubmittedAt == nil {
 		return nil, ErrAttemptOpen
+	}
+	if a.Outcome == "" { // closed without grading: an admin cancelled it
+		return nil, ErrAttemptCancelled
 	}
 	res := &Result{
 		AttemptID: a.ID, Tier: a.Tier, Outcome: a.Outcome, ScorePercent: a.Score, PassPercent: a.PassPercent,

@@ -35,6 +35,7 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.POST("/certificates/:id/revoke", s.handleCertificateRevoke)
 	g.POST("/keys/rotate", s.handleKeysRotate)
 	g.PUT("/users/:id/accommodation", s.handleAccommodation)
+	s.adminUserRoutes(g)
 }
 
 func actor(c echo.Context) string { return currentUser(c).Email }

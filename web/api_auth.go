@@ -115,7 +115,7 @@ func (s *Server) handleLogout(c echo.Context) error {
 }
 
 func (s *Server) handleMe(c echo.Context) error {
-	return c.JSON(http.StatusOK, currentUser(c))
+	return s.writeMe(c)
 }
 
 func (s *Server) setSessionCookie(c echo.Context, token string, sess *account.Session) {

@@ -45,6 +45,9 @@ func (s *Server) handleAttemptStart(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
+	if err := s.accounts.RequireVerifiedEmail(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
 	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, r.Tier)
 	if err != nil {
 		return err

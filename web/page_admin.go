@@ -19,7 +19,54 @@ func (s *Server) pageTiers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin_tiers", page{Title: "Tiers", Nav: "tiers", Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains}})
+	flash := ""
+	if code := c.QueryParam("saved"); code != "" {
+		flash = "Tier " + code + " is saved. Exams started from now on use the new rules."
+	}
+	return s.render(c, http.StatusOK, "admin_tiers", page{Title: "Tiers", Nav: "tiers", Flash: flash, Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains}})
+}
+
+// keepEdits puts what the admin submitted back into the tier's form after a
+// validation error, so no edit is lost (a field that was not a number keeps
+// the stored value; its error names it).
+func keepEdits(t *exam.Tier, u exam.TierUpdate) {
+	set := func(dst *int, v *int) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	if u.Name != nil {
+		t.Name = *u.Name
+	}
+	if u.Description != nil {
+		t.Description = *u.Description
+	}
+	if u.Prerequisite != nil {
+		p := *u.Prerequisite
+		t.Prerequisite = &p
+	}
+	if u.PartialCredit != nil {
+		t.PartialCredit = *u.PartialCredit
+	}
+	set(&t.TimeLimitSeconds, u.TimeLimitSeconds)
+	set(&t.PassPercent, u.PassPercent)
+	set(&t.ValidityDays, u.ValidityDays)
+	set(&t.RetakeWaitSeconds, u.RetakeWaitSeconds)
+	set(&t.MaxAttempts, u.MaxAttempts)
+	set(&t.AttemptWindowDays, u.AttemptWindowDays)
+	set(&t.RenewalWindowDays, u.RenewalWindowDays)
+	set(&t.GraceDays, u.GraceDays)
+	if u.RenewalMode != nil {
+		t.RenewalMode = *u.RenewalMode
+	}
+	bp := exam.Blueprint{}
+	for d, n := range t.Blueprint {
+		bp[d] = n
+	}
+	for d, n := range u.Blueprint {
+		bp[d] = n
+	}
+	t.Blueprint = bp
 }
 
 // pageTierPost saves one tier's form. Errors (including a blueprint the bank
@@ -77,6 +124,11 @@ func (s *Server) pageTierPost(c echo.Context) error {
 		tiers, terr := s.exams.Tiers(c.Request().Context(), "")
 		if terr != nil {
 			return terr
+		}
+		for i := range tiers {
+			if tiers[i].Code == code {
+				keepEdits(&tiers[i], u)
+			}
 		}
 		return s.render(c, http.StatusUnprocessableEntity, "admin_tiers", page{Title: "Tiers", Nav: "tiers",
 			Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains, "ErrorTier": code, "Error": ae}})

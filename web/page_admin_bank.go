@@ -65,17 +65,25 @@ func (s *Server) pageItems(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParams()
-	next := ""
-	if f.Offset+len(items) < total {
+	at := func(offset int) string {
 		nq := url.Values{}
 		for k, v := range q {
 			nq[k] = v
 		}
-		nq.Set("offset", strconv.Itoa(f.Offset+f.Limit))
-		next = "/admin/items?" + nq.Encode()
+		nq.Set("offset", strconv.Itoa(max(0, offset)))
+		return "/admin/items?" + nq.Encode()
 	}
+	next, prev := "", ""
+	if f.Offset+len(items) < total {
+		next = at(f.Offset + f.Limit)
+	}
+	if f.Offset > 0 {
+		prev = at(f.Offset - f.Limit)
+	}
+	per := max(f.Limit, 1)
 	return s.render(c, http.StatusOK, "admin_items", page{Title: "Question bank", Nav: "bank", Data: map[string]any{
-		"Items": items, "Total": total, "Filter": f, "Grid": grid, "Next": next,
+		"Items": items, "Total": total, "Filter": f, "Grid": grid, "Next": next, "Prev": prev,
+		"Page": f.Offset/per + 1, "Pages": max(1, (total+per-1)/per),
 		"Domains": bank.Domains, "Statuses": []bank.Status{bank.Draft, bank.Review, bank.Active, bank.Retired, bank.Void},
 	}})
 }

@@ -79,11 +79,21 @@ func (s *Server) pageDashboard(c echo.Context) error {
 		}
 		cards[i] = card
 	}
-	return s.render(c, http.StatusOK, "dashboard", page{Title: "My certification", Nav: "dashboard", Data: cards})
+	p := page{Title: "My certification", Nav: "dashboard", Data: cards}
+	if p.Notices, err = s.dashboardNotices(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := s.accounts.RequireVerifiedEmail(ctx, u.ID); err != nil {
+		p.Flash = "Confirm your e-mail address before your first exam: open the link we sent to " + u.Email + ". No message? Ask for a new link on your Account page."
+	}
+	return s.render(c, http.StatusOK, "dashboard", p)
 }
 
 func (s *Server) pageExamStart(c echo.Context) error {
 	u := currentUser(c)
+	if err := s.accounts.RequireVerifiedEmail(c.Request().Context(), u.ID); err != nil {
+		return err
+	}
 	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, c.FormValue("tier"))
 	if err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Code == "attempt_in_progress" {

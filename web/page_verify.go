@@ -17,7 +17,7 @@ var verdicts = map[string]string{
 	cert.StatusValid:      "Valid",
 	cert.StatusExpired:    "Expired",
 	cert.StatusRevoked:    "Revoked",
-	cert.StatusSuperseded: "Renewed — replaced by a newer certificate",
+	cert.StatusSuperseded: "Replaced by a newer certificate (renewed or reissued)",
 	cert.StatusInvalid:    "Not valid",
 }
 

@@ -175,6 +175,7 @@ type page struct {
 	Nav     string
 	BaseURL string
 	Data    any
+	Notices []notice // dashboard only: recent notices (mail kept for the reader)
 }
 
 // render executes a page into a buffer first, so a template error becomes a

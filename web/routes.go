@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	api.POST("/auth/login", s.handleLogin)
 	api.POST("/auth/logout", s.handleLogout, requireUser)
 	api.GET("/me", s.handleMe, requireUser)
+	s.accountRoutes(api)
 
 	e.GET("/", s.pageHome)
 	e.GET("/login", s.pageLogin)
@@ -40,6 +41,8 @@ func (s *Server) routes() {
 	e.GET("/register", s.pageRegister)
 	e.POST("/register", s.pageRegisterPost)
 	e.POST("/logout", s.pageLogout)
+	s.accountPageRoutes()
+	e.GET("/tiers/:code", s.pageTier)
 
 	e.GET("/dashboard", s.pageDashboard, requirePageUser)
 	e.POST("/exam/start", s.pageExamStart, requirePageUser)
@@ -62,12 +65,15 @@ func (s *Server) routes() {
 	admin.GET("/certificates", s.pageCertificates)
 	admin.POST("/certificates/:id/revoke", s.pageRevoke)
 	admin.POST("/keys/rotate", s.pageRotate)
+	s.adminCandidateRoutes(admin)
 
 	api.GET("/tiers/:code/syllabus", s.handleSyllabus)
 	s.examRoutes(api)
 	s.certRoutes(api)
 	s.credentialRoutes()
-	s.adminRoutes(api.Group("/admin", requireAdmin))
+	adminAPI := api.Group("/admin", requireAdmin)
+	s.adminRoutes(adminAPI)
+	s.nameChangeRoutes(api, adminAPI)
 	s.statsRoutes(api.Group("/admin/stats", requireAdmin))
 	s.statsPages(admin)
 	s.challengeRoutes(api)

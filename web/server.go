@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,7 @@ import (
 	"github.com/mopscert/mopscert/db"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
+	"github.com/mopscert/mopscert/mail"
 )
 
 // Config is what the web layer needs to know about its deployment.
@@ -49,6 +51,9 @@ type Server struct {
 	pages    *pages
 	limits   *limiters
 	secure   bool // base URL is https: Secure cookies and HSTS
+	outbox   *mail.Outbox
+	mailOn   bool           // an SMTP server is configured
+	bg       sync.WaitGroup // work that runs after its request was answered
 
 	echo    *echo.Echo
 	http    *http.Server
@@ -65,6 +70,10 @@ type Deps struct {
 	Certs    *cert.Service
 	Clock    clock.Clock
 	Log      *slog.Logger
+	Outbox   *mail.Outbox
+	// MailEnabled: an SMTP server is configured (otherwise the outbox is
+	// shown to admins at /admin/mail).
+	MailEnabled bool
 }
 
 // New builds the server and its routes. Templates are parsed here, so a
@@ -83,6 +92,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 		cfg: cfg, db: d.DB, accounts: d.Accounts, bank: d.Bank, linter: d.Linter, exams: d.Exams, certs: d.Certs,
 		clock: d.Clock, log: d.Log, pages: p, secure: u.Scheme == "https",
 		limits: newLimiters(cfg.RateLimits, d.Clock),
+		outbox: d.Outbox, mailOn: d.MailEnabled,
+	}
+	if s.outbox == nil {
+		s.outbox = mail.NewOutbox(d.DB, d.Clock)
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -142,5 +155,7 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown stops accepting and waits (up to ctx) for requests in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.limits.stop()
-	return s.http.Shutdown(ctx)
+	err := s.http.Shutdown(ctx)
+	s.bg.Wait()
+	return err
 }

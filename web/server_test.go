@@ -37,6 +37,9 @@ type testServer struct {
 	certs *cert.Service
 	exams *exam.Service
 	admin string // admin bearer token
+
+	accounts *account.Store
+	srv      *Server
 }
 
 func newTestServer(t testing.TB) *testServer { return newTestServerWith(t, true) }
@@ -59,7 +62,7 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 	bk := bank.NewStore(d, clk)
 	linter := bank.NewLinter(nil)
 	bk.ActivationCheck = linter.ActivationCheck
-	ts := &testServer{db: d, clk: clk, bank: bk}
+	ts := &testServer{db: d, clk: clk, bank: bk, accounts: accounts}
 	// The server listens before the services exist, so the base URL in
 	// tokens can name its real address.
 	var handler http.Handler
@@ -92,6 +95,7 @@ func newTestServerConfig(t testing.TB, edit func(*Config)) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	ts.srv = srv
 	handler = srv.Handler()
 	ts.admin = ts.login(t, "admin@example.com", "admin password here")
 	return ts

@@ -20,6 +20,7 @@ import (
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
 	"github.com/mopscert/mopscert/exam/stats"
+	"github.com/mopscert/mopscert/mail"
 	"github.com/mopscert/mopscert/web"
 )
 
@@ -43,6 +44,8 @@ type Main struct {
 	certs    *cert.Service
 	server   *web.Server
 	ln       net.Listener
+	outbox   *mail.Outbox
+	mailer   *mail.Worker // nil when no SMTP server is configured
 
 	stopSweep context.CancelFunc
 	wg        sync.WaitGroup
@@ -90,6 +93,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.open(ctx); err != nil {
 		return err
 	}
+	if err := m.mailSetup(); err != nil {
+		return err
+	}
 	// Another process starting on the same file waits here and then finds
 	// each step done.
 	err := db.WithStartupLock(ctx, m.Config.DB, func() error {
@@ -105,7 +111,8 @@ func (m *Main) Run(ctx context.Context) error {
 	srv, err := web.New(web.Config{
 		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
 		MaxConnsPerClient: m.Config.MaxConnsPerClient,
-	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger})
+	}, web.Deps{DB: m.db, Accounts: m.accounts, Bank: m.bank, Linter: m.linter, Exams: m.exams, Certs: m.certs, Clock: m.Clock, Log: m.logger,
+		Outbox: m.outbox, MailEnabled: m.mailer != nil})
 	if err != nil {
 		return err
 	}
@@ -124,6 +131,7 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		m.exams.RunSweeper(sweepCtx, m.Config.SweepEvery)
 	}()
+	m.startMail(sweepCtx)
 	go func() {
 		defer m.wg.Done()
 		m.exams.RunStatsLoop(sweepCtx, time.Minute)

@@ -31,7 +31,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Credential, int, error)
 	switch f.Status {
 	case "":
 	case StatusValid:
-		where = append(where, `revoked_at IS NULL AND expires_at > ?`)
+		where = append(where, `revoked_at IS NULL AND superseded_by IS NULL AND expires_at > ?`)
 		args = append(args, now)
 	case StatusExpired:
 		where = append(where, `revoked_at IS NULL AND expires_at <= ?`)

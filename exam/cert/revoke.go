@@ -89,7 +89,7 @@ func (s *Service) RevokeTxWith(ctx context.Context, tx *sql.Tx, id string, r Rev
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("revoke certificate: %w", err)
 	} else if n == 1 {
-		return nil
+		return s.revokedNotice(ctx, tx, id, r.PublicReason)
 	}
 	if _, err := findWhere(ctx, tx, `id = ?`, id); err != nil {
 		return err

@@ -1,0 +1,28 @@
+package web
+
+import (
+	"html/template"
+	"time"
+)
+
+// when renders a time for people: UTC in the page (what shows without
+// JavaScript, and in the tooltip), converted to the reader's time zone by
+// static/localtime.js. No inline script: the CSP forbids it.
+func when(t time.Time) template.HTML {
+	if t.IsZero() {
+		return ""
+	}
+	u := t.UTC()
+	utc := template.HTMLEscapeString(u.Format("2 Jan 2006, 15:04 UTC"))
+	return template.HTML(`<time datetime="` + u.Format(time.RFC3339) + `" title="` + utc + `" data-local>` + utc + `</time>`) //nolint:gosec // built from a formatted time only
+}
+
+func init() {
+	funcs["when"] = when
+	funcs["whenp"] = func(t *time.Time) template.HTML {
+		if t == nil {
+			return ""
+		}
+		return when(*t)
+	}
+}
