@@ -49,3 +49,14 @@ func (c *sessionCache) drop(hash string) {
 	delete(c.m, hash)
 	c.mu.Unlock()
 }
+
+// dropUser forgets every cached session of a user whose row changed.
+func (c *sessionCache) dropUser(userID string) {
+	c.mu.Lock()
+	for h, e := range c.m {
+		if e.user.ID == userID {
+			delete(c.m, h)
+		}
+	}
+	c.mu.Unlock()
+}

@@ -29,6 +29,9 @@ func (s *Server) handleRegister(c echo.Context) error {
 	if err := decodeJSON(c, &r); err != nil {
 		return err
 	}
+	if r.Language == "" {
+		r.Language = localizer(c).Lang
+	}
 	u, err := s.accounts.Register(c.Request().Context(), r, account.Candidate)
 	if err != nil {
 		return err
@@ -116,6 +119,27 @@ func (s *Server) handleLogout(c echo.Context) error {
 
 func (s *Server) handleMe(c echo.Context) error {
 	return c.JSON(http.StatusOK, currentUser(c))
+}
+
+// meUpdate is what a user may change about themselves here: for now the
+// language of pages, certificates and mail.
+type meUpdate struct {
+	Language *string `json:"language"`
+}
+
+func (s *Server) handleMePatch(c echo.Context) error {
+	var r meUpdate
+	if err := decodeJSON(c, &r); err != nil {
+		return err
+	}
+	u := *currentUser(c)
+	if r.Language != nil {
+		if err := s.accounts.SetLanguage(c.Request().Context(), u.ID, *r.Language); err != nil {
+			return err
+		}
+		u.Language = *r.Language
+	}
+	return c.JSON(http.StatusOK, &u)
 }
 
 func (s *Server) setSessionCookie(c echo.Context, token string, sess *account.Session) {

@@ -84,7 +84,8 @@ func (s *Server) pageRegisterPost(c echo.Context) error {
 	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
-	r := account.Registration{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password")}
+	// A new account keeps the language its owner registered in.
+	r := account.Registration{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"), Language: localizer(c).Lang}
 	ctx := c.Request().Context()
 	if _, err := s.accounts.Register(ctx, r, account.Candidate); err != nil {
 		fields, msg := fieldErrors(err)

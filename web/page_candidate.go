@@ -14,15 +14,6 @@ import (
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
-// reasons turns eligibility codes into sentences a candidate understands.
-var reasons = map[string]string{
-	"prerequisite_missing": "Pass the previous tier first (with a certificate that is still valid).",
-	"retake_too_soon":      "You can retake this exam after a short wait.",
-	"already_certified":    "You already hold a valid certificate for this tier.",
-	"too_many_attempts":    "You have used the attempts allowed for now.",
-	"attempt_in_progress":  "You have an exam in progress; finish it first.",
-	"tier_unavailable":     "This exam is not available right now.",
-}
 
 func (s *Server) pageHome(c echo.Context) error {
 	tiers, err := s.exams.Tiers(c.Request().Context(), "")
@@ -39,6 +30,9 @@ type tierCard struct {
 	InProgress  *exam.AttemptSummary
 	Reason      string
 	Attempts    []exam.AttemptSummary
+	// Languages the exam can be taken in (its blueprint can be filled in
+	// them); the start form offers these.
+	Languages []string
 }
 
 func (s *Server) pageDashboard(c echo.Context) error {
@@ -58,9 +52,13 @@ func (s *Server) pageDashboard(c echo.Context) error {
 	}
 	cards := make([]tierCard, len(tiers))
 	for i, t := range tiers {
-		card := tierCard{Tier: t, Reason: reasons[t.IneligibleReason]}
-		if t.RetryAfter != nil && card.Reason != "" {
-			card.Reason += " You can try again from " + t.RetryAfter.UTC().Format("2 Jan 2006, 15:04 UTC") + "."
+		lc := localizer(c)
+		card := tierCard{Tier: t, Languages: []string{"en"}}
+		if t.IneligibleReason != "" && lc.has("eligibility."+t.IneligibleReason) {
+			card.Reason = lc.T("eligibility." + t.IneligibleReason)
+			if t.RetryAfter != nil {
+				card.Reason += " " + lc.T("dashboard.try_again_from", "Date", formatDateTime(lc.Lang, *t.RetryAfter))
+			}
 		}
 		for j := range certs {
 			if certs[j].Tier == t.Code && (card.Certificate == nil || certs[j].Status == cert.StatusValid) {

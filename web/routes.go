@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	e.Use(bodyLimit())
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
 	e.Use(s.auth)
+	e.Use(s.language)
 	e.Use(s.csrf)
 
 	e.GET("/healthz", s.handleHealth)
@@ -33,6 +34,7 @@ func (s *Server) routes() {
 	api.POST("/auth/login", s.handleLogin)
 	api.POST("/auth/logout", s.handleLogout, requireUser)
 	api.GET("/me", s.handleMe, requireUser)
+	api.PATCH("/me", s.handleMePatch, requireUser)
 
 	e.GET("/", s.pageHome)
 	e.GET("/login", s.pageLogin)

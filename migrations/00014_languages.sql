@@ -1,0 +1,14 @@
+-- English and German: a user's preferred language (pages, mail, the
+-- certificate), the language an attempt was delivered in (statistics split
+-- by it), and the translations stored with each immutable item version.
+
+-- +goose Up
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'de'));
+ALTER TABLE attempts ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'de'));
+-- JSON object {"de": {stem, exhibit, options: [{text, feedback, match}], rationale, unit}}.
+ALTER TABLE item_versions ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+
+-- +goose Down
+ALTER TABLE item_versions DROP COLUMN translations;
+ALTER TABLE attempts DROP COLUMN language;
+ALTER TABLE users DROP COLUMN language;
