@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/exam/cert"
@@ -10,6 +11,18 @@ import (
 
 // Words built from codes: the domain packages hand over codes and
 // arguments, and these turn them into the reader's language.
+
+// jsMessages are the wording of the exam page's scripts (the js.* ids,
+// without the prefix), handed over as a JSON block.
+func (lc *loc) jsMessages() map[string]string {
+	out := map[string]string{}
+	for _, id := range messageIDs("en") {
+		if k, ok := strings.CutPrefix(id, "js."); ok {
+			out[k] = lc.T(id)
+		}
+	}
+	return out
+}
 
 // typeName is how pages name a question type.
 func (lc *loc) typeName(t string) string {

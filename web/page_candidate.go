@@ -14,7 +14,6 @@ import (
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
-
 func (s *Server) pageHome(c echo.Context) error {
 	tiers, err := s.exams.Tiers(c.Request().Context(), "")
 	if err != nil {
@@ -77,7 +76,7 @@ func (s *Server) pageDashboard(c echo.Context) error {
 		}
 		cards[i] = card
 	}
-	return s.render(c, http.StatusOK, "dashboard", page{Title: "My certification", Nav: "dashboard", Data: cards})
+	return s.render(c, http.StatusOK, "dashboard", page{Title: localizer(c).T("dashboard.title"), Nav: "dashboard", Data: cards})
 }
 
 func (s *Server) pageExamStart(c echo.Context) error {
@@ -106,7 +105,7 @@ func (s *Server) pageExam(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "exam", page{Title: t.Name + " exam", Data: map[string]any{"Attempt": a, "Tier": t}})
+	return s.render(c, http.StatusOK, "exam", page{Title: localizer(c).T("exam.title", "Tier", localizer(c).tierName(t.Code, t.Name)), Data: map[string]any{"Attempt": a, "Tier": t}})
 }
 
 func (s *Server) pageResult(c echo.Context) error {
@@ -131,7 +130,7 @@ func (s *Server) pageResult(c echo.Context) error {
 			data["QR"], data["QRSize"] = src, px
 		}
 	}
-	return s.render(c, http.StatusOK, "result", page{Title: "Your result", Nav: "dashboard", Data: data})
+	return s.render(c, http.StatusOK, "result", page{Title: localizer(c).T("result.title", "Tier", localizer(c).tierName(t.Code, t.Name)), Nav: "dashboard", Data: data})
 }
 
 // qrModulePx is how many screen pixels each QR module gets. Phone cameras

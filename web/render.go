@@ -70,6 +70,13 @@ func localFuncs(lc *loc) template.FuncMap {
 		"domainName":   func(d any) string { return lc.domainName(fmt.Sprint(d)) },
 		"publicReason": func(code string) string { return lc.publicReason(code) },
 		"tierName":     lc.tierName,
+		"jsMessages":   lc.jsMessages,
+		"revokedWhy": func(code string) string {
+			if code == "" {
+				return ""
+			}
+			return " (" + lc.publicReason(code) + ")"
+		},
 		"tierDesc":     lc.tierDescription,
 		"verifyReason": lc.verifyReason,
 		"plural": func(n int, one, many string) string {
