@@ -126,9 +126,9 @@
     fig.appendChild(cap);
     const body = document.createElement("div");
     body.innerHTML = q.exhibit; // sanitized on the server
-    body.querySelectorAll("table").forEach((t, i) => {
-      if (!t.caption) t.createCaption().textContent = (i ? t("exhibit_table", { n: i + 1 }) : t("exhibit"));
-      t.querySelectorAll("thead th").forEach((th) => th.setAttribute("scope", "col"));
+    body.querySelectorAll("table").forEach((table, i) => {
+      if (!table.caption) table.createCaption().textContent = (i ? t("exhibit_table", { n: i + 1 }) : t("exhibit"));
+      table.querySelectorAll("thead th").forEach((th) => th.setAttribute("scope", "col"));
     });
     fig.appendChild(body);
     return fig;
