@@ -27,8 +27,15 @@ type User struct {
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
 	Role      Role      `json:"role"`
+	Language  string    `json:"language"` // "en" or "de": pages, the certificate, mail
 	CreatedAt time.Time `json:"created_at"`
 }
+
+// Languages are the languages a user may choose; the first is the default.
+var Languages = []string{"en", "de"}
+
+// ValidLanguage reports whether l is one of Languages.
+func ValidLanguage(l string) bool { return l == "en" || l == "de" }
 
 // IsAdmin reports whether u administers the certification.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == Admin }
@@ -55,6 +62,9 @@ type Registration struct {
 	Email    string `json:"email"`
 	Name     string `json:"name"`
 	Password string `json:"password"`
+	// Language is the page language at registration unless given; an
+	// unknown one falls back to English rather than failing a sign-up.
+	Language string `json:"language,omitempty"`
 
 	emailProblem string // set by Normalize
 }

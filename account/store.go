@@ -51,11 +51,11 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-const userColumns = `id, email, name, role, created_at`
+const userColumns = `id, email, name, role, language, created_at`
 
 func scanUser(r interface{ Scan(...any) error }) (*User, error) {
 	var u User
-	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt); err != nil {
+	if err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.CreatedAt); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -71,10 +71,14 @@ func (s *Store) Register(ctx context.Context, r Registration, role Role) (*User,
 	if err != nil {
 		return nil, err
 	}
-	u := &User{ID: db.NewID("u"), Email: r.Email, Name: r.Name, Role: role, CreatedAt: s.clock.Now()}
+	lang := r.Language
+	if !ValidLanguage(lang) {
+		lang = Languages[0]
+	}
+	u := &User{ID: db.NewID("u"), Email: r.Email, Name: r.Name, Role: role, Language: lang, CreatedAt: s.clock.Now()}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, hash, u.Role, u.CreatedAt)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, language, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, hash, u.Role, u.Language, u.CreatedAt)
 		if isUnique(err) {
 			return ErrEmailTaken
 		}
@@ -114,7 +118,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	email, _ = CanonicalEmail(email)
 	row := s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email)
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &hash)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := CheckPasswordHashContext(ctx, dummyHash, password); errors.Is(err, ErrBusy) {
 			return nil, err
@@ -255,10 +259,10 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 	}
 	var u User
 	var sess Session
-	err := s.db.R.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at,
+	err := s.db.R.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.language, u.created_at,
 			s.csrf_token, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, h).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.CreatedAt, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeen, &sess.ExpiresAt)
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.CreatedAt, &sess.CSRFToken, &sess.CreatedAt, &sess.LastSeen, &sess.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrUnauthenticated
 	}

@@ -157,26 +157,6 @@ func (s *Store) RequireVerifiedEmail(ctx context.Context, userID string) error {
 	return nil
 }
 
-// Languages users may choose.
-var Languages = []string{"en", "de"}
-
-// SetLanguage sets the language of the user's pages and mail.
-func (s *Store) SetLanguage(ctx context.Context, userID, lang string) error {
-	ok := false
-	for _, l := range Languages {
-		ok = ok || l == lang
-	}
-	if !ok {
-		return apperr.Fielded(map[string]string{"language": "Choose en or de."})
-	}
-	return s.db.Update(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET language = ? WHERE id = ?`, lang, userID); err != nil {
-			return fmt.Errorf("set language of %s: %w", userID, err)
-		}
-		return nil
-	})
-}
-
 // Language returns the user's language.
 func (s *Store) Language(ctx context.Context, userID string) (string, error) {
 	var l string

@@ -29,6 +29,9 @@ func (s *Server) handleRegister(c echo.Context) error {
 	if err := decodeJSON(c, &r); err != nil {
 		return err
 	}
+	if r.Language == "" {
+		r.Language = localizer(c).Lang
+	}
 	u, err := s.accounts.Register(c.Request().Context(), r, account.Candidate)
 	if err != nil {
 		return err

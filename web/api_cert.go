@@ -70,7 +70,7 @@ func (s *Server) handleCertificatePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := s.certs.PDF(cr)
+	pdf, err := s.certs.PDF(cr, localizer(c).Lang) // the reader's language: ?lang=, cookie, the holder's setting
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = s.renderError(c, code, ae)
 		return
 	}
-	body := map[string]any{"code": ae.Code, "message": ae.Message}
+	body := map[string]any{"code": ae.Code, "message": localizer(c).errorMessage(ae)}
 	if len(ae.Fields) > 0 {
 		body["fields"] = ae.Fields
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // notice is one message shown on the candidate's dashboard: the same
-// events the mail tells, worded here (English for now; the mail renderer
-// words the messages themselves).
+// events the mail tells, worded here in the reader's language (the mail
+// renderer words the messages themselves).
 type notice struct {
 	Message *mail.Message
 	Text    string
@@ -20,39 +20,41 @@ type notice struct {
 var dashboardKinds = []string{mail.KindResultAvailable, mail.KindCertIssued, mail.KindCertRevoked,
 	mail.KindCertExpiring, mail.KindCertReissued, mail.KindNameChangeDecided, mail.KindAttemptCancelled, mail.KindRetakeWaitWaived}
 
-func noticeText(m *mail.Message) (string, string) {
+// noticeText words a notice in the reader's language from its kind and
+// arguments, with the page it links to.
+func noticeText(lc *loc, m *mail.Message) (string, string) {
 	a := m.Args
 	switch m.Kind {
 	case mail.KindResultAvailable:
-		return "Your " + a["tier_name"] + " result is ready: you " + a["outcome"] + " with " + a["score"] + " %.", a["path"]
+		return lc.T("notice.result", "Tier", a["tier_name"], "Outcome", lc.T("outcome."+a["outcome"]), "Score", a["score"]), a["path"]
 	case mail.KindCertIssued:
 		// The live status page, not the PDF: the certificate may have been
 		// revoked or replaced since; the card above offers the PDF when valid.
-		return "Your " + a["tier_name"] + " certificate " + a["cert_id"] + " is issued.", "/verify?id=" + a["cert_id"]
+		return lc.T("notice.issued", "Tier", a["tier_name"], "ID", a["cert_id"]), "/verify?id=" + a["cert_id"]
 	case mail.KindCertRevoked:
-		return "Your certificate " + a["cert_id"] + " was revoked (" + publicReason(a["reason"]) + ").", ""
+		return lc.T("notice.revoked", "ID", a["cert_id"], "Reason", lc.publicReason(a["reason"])), ""
 	case mail.KindCertExpiring:
-		return "Your " + a["tier_name"] + " certificate expires on " + a["expires"] + ".", a["path"]
+		return lc.T("notice.expiring", "Tier", a["tier_name"], "Date", a["expires"]), a["path"]
 	case mail.KindCertReissued:
-		return "Your certificate " + a["old_id"] + " was reissued as " + a["cert_id"] + " under your corrected name.", "/verify?id=" + a["cert_id"]
+		return lc.T("notice.reissued", "Old", a["old_id"], "ID", a["cert_id"]), "/verify?id=" + a["cert_id"]
 	case mail.KindNameChangeDecided:
-		return "Your name correction to “" + a["new_name"] + "” was " + a["status"] + ".", "/account"
+		return lc.T("notice.name_change", "Name", a["new_name"], "Status", lc.T("notice.name_change."+a["status"])), "/account"
 	case mail.KindAttemptCancelled:
-		return "An administrator cancelled your " + a["tier_name"] + " attempt; it does not count.", ""
+		return lc.T("notice.cancelled", "Tier", a["tier_name"]), ""
 	case mail.KindRetakeWaitWaived:
-		return "You can retake the " + a["tier_name"] + " exam now.", ""
+		return lc.T("notice.retake", "Tier", a["tier_name"]), ""
 	}
 	return "", ""
 }
 
-func (s *Server) dashboardNotices(ctx context.Context, userID string) ([]notice, error) {
+func (s *Server) dashboardNotices(ctx context.Context, lc *loc, userID string) ([]notice, error) {
 	msgs, _, err := s.outbox.List(ctx, mail.Filter{UserID: userID, Kinds: dashboardKinds, Limit: 5})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]notice, 0, len(msgs))
 	for _, m := range msgs {
-		if text, link := noticeText(m); text != "" {
+		if text, link := noticeText(lc, m); text != "" {
 			out = append(out, notice{Message: m, Text: text, Link: link})
 		}
 	}

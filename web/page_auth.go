@@ -46,7 +46,7 @@ func (s *Server) pageLogin(c echo.Context) error {
 	if u := currentUser(c); u != nil {
 		return c.Redirect(http.StatusSeeOther, landing(u))
 	}
-	return s.render(c, http.StatusOK, "login", page{Title: "Sign in", Nav: "login", Form: map[string]string{"next": c.QueryParam("next")}})
+	return s.render(c, http.StatusOK, "login", page{Title: localizer(c).T("login.title"), Nav: "login", Form: map[string]string{"next": c.QueryParam("next")}})
 }
 
 func (s *Server) pageLoginPost(c echo.Context) error {
@@ -64,7 +64,7 @@ func (s *Server) pageLoginPost(c echo.Context) error {
 		if errors.Is(err, errRateLimited) {
 			code = http.StatusTooManyRequests
 		}
-		return s.render(c, code, "login", page{Title: "Sign in", Nav: "login",
+		return s.render(c, code, "login", page{Title: localizer(c).T("login.title"), Nav: "login",
 			Form: map[string]string{"email": email, "next": next}, Errors: map[string]string{"_": msg}})
 	}
 	if to := safeNext(next); to != "" {
@@ -74,7 +74,7 @@ func (s *Server) pageLoginPost(c echo.Context) error {
 }
 
 func (s *Server) pageRegister(c echo.Context) error {
-	return s.render(c, http.StatusOK, "register", page{Title: "Create an account", Nav: "register"})
+	return s.render(c, http.StatusOK, "register", page{Title: localizer(c).T("register.title"), Nav: "register"})
 }
 
 func (s *Server) pageRegisterPost(c echo.Context) error {
@@ -84,7 +84,8 @@ func (s *Server) pageRegisterPost(c echo.Context) error {
 	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
-	r := account.Registration{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password")}
+	// A new account keeps the language its owner registered in.
+	r := account.Registration{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"), Language: localizer(c).Lang}
 	ctx := c.Request().Context()
 	if _, err := s.accounts.Register(ctx, r, account.Candidate); err != nil {
 		fields, msg := fieldErrors(err)
@@ -101,7 +102,7 @@ func (s *Server) pageRegisterPost(c echo.Context) error {
 				errs["email"] = msg
 			}
 		}
-		return s.render(c, http.StatusUnprocessableEntity, "register", page{Title: "Create an account", Nav: "register",
+		return s.render(c, http.StatusUnprocessableEntity, "register", page{Title: localizer(c).T("register.title"), Nav: "register",
 			Form: map[string]string{"email": r.Email, "name": r.Name}, Errors: errs})
 	}
 	if _, _, _, err := s.login(c, r.Email, r.Password); err != nil {

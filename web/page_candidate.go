@@ -14,16 +14,6 @@ import (
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
-// reasons turns eligibility codes into sentences a candidate understands.
-var reasons = map[string]string{
-	"prerequisite_missing": "Pass the previous tier first (with a certificate that is still valid).",
-	"retake_too_soon":      "You can retake this exam after a short wait.",
-	"already_certified":    "You already hold a valid certificate for this tier.",
-	"too_many_attempts":    "You have used the attempts allowed for now.",
-	"attempt_in_progress":  "You have an exam in progress; finish it first.",
-	"tier_unavailable":     "This exam is not available right now.",
-}
-
 func (s *Server) pageHome(c echo.Context) error {
 	tiers, err := s.exams.Tiers(c.Request().Context(), "")
 	if err != nil {
@@ -39,6 +29,9 @@ type tierCard struct {
 	InProgress  *exam.AttemptSummary
 	Reason      string
 	Attempts    []exam.AttemptSummary
+	// Languages the exam can be taken in (its blueprint can be filled in
+	// them); the start form offers these.
+	Languages []string
 }
 
 func (s *Server) pageDashboard(c echo.Context) error {
@@ -58,9 +51,13 @@ func (s *Server) pageDashboard(c echo.Context) error {
 	}
 	cards := make([]tierCard, len(tiers))
 	for i, t := range tiers {
-		card := tierCard{Tier: t, Reason: reasons[t.IneligibleReason]}
-		if t.RetryAfter != nil && card.Reason != "" {
-			card.Reason += " You can try again from " + t.RetryAfter.UTC().Format("2 Jan 2006, 15:04 UTC") + "."
+		lc := localizer(c)
+		card := tierCard{Tier: t, Languages: []string{"en"}}
+		if t.IneligibleReason != "" && lc.has("eligibility."+t.IneligibleReason) {
+			card.Reason = lc.T("eligibility." + t.IneligibleReason)
+			if t.RetryAfter != nil {
+				card.Reason += " " + lc.T("dashboard.try_again_from", "Date", formatDateTime(lc.Lang, *t.RetryAfter))
+			}
 		}
 		for j := range certs {
 			if certs[j].Tier == t.Code && (card.Certificate == nil || certs[j].Status == cert.StatusValid) {
@@ -79,12 +76,12 @@ func (s *Server) pageDashboard(c echo.Context) error {
 		}
 		cards[i] = card
 	}
-	p := page{Title: "My certification", Nav: "dashboard", Data: cards}
-	if p.Notices, err = s.dashboardNotices(ctx, u.ID); err != nil {
+	p := page{Title: localizer(c).T("dashboard.title"), Nav: "dashboard", Data: cards}
+	if p.Notices, err = s.dashboardNotices(ctx, localizer(c), u.ID); err != nil {
 		return err
 	}
 	if err := s.accounts.RequireVerifiedEmail(ctx, u.ID); err != nil {
-		p.Flash = "Confirm your e-mail address before your first exam: open the link we sent to " + u.Email + ". No message? Ask for a new link on your Account page."
+		p.Flash = localizer(c).T("dashboard.verify_email", "Email", u.Email)
 	}
 	return s.render(c, http.StatusOK, "dashboard", p)
 }
@@ -118,7 +115,7 @@ func (s *Server) pageExam(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "exam", page{Title: t.Name + " exam", Data: map[string]any{"Attempt": a, "Tier": t}})
+	return s.render(c, http.StatusOK, "exam", page{Title: localizer(c).T("exam.title", "Tier", localizer(c).tierName(t.Code, t.Name)), Data: map[string]any{"Attempt": a, "Tier": t}})
 }
 
 func (s *Server) pageResult(c echo.Context) error {
@@ -143,7 +140,7 @@ func (s *Server) pageResult(c echo.Context) error {
 			data["QR"], data["QRSize"] = src, px
 		}
 	}
-	return s.render(c, http.StatusOK, "result", page{Title: "Your result", Nav: "dashboard", Data: data})
+	return s.render(c, http.StatusOK, "result", page{Title: localizer(c).T("result.title", "Tier", localizer(c).tierName(t.Code, t.Name)), Nav: "dashboard", Data: data})
 }
 
 // qrModulePx is how many screen pixels each QR module gets. Phone cameras

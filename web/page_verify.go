@@ -12,15 +12,6 @@ import (
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
-// verdicts are the one-glance headings of the verification page.
-var verdicts = map[string]string{
-	cert.StatusValid:      "Valid",
-	cert.StatusExpired:    "Expired",
-	cert.StatusRevoked:    "Revoked",
-	cert.StatusSuperseded: "Replaced by a newer certificate (renewed or reissued)",
-	cert.StatusInvalid:    "Not valid",
-}
-
 // maxEcho is the longest input the page puts back in its field. An id is
 // 19 characters and a link to a token under 1,000; anything longer is not
 // worth showing again, and echoing whatever an attacker puts in a link
@@ -43,9 +34,8 @@ func (s *Server) verifyPage(c echo.Context, status int, v *cert.Verification, in
 	data := map[string]any{"Input": echoInput(input)}
 	if v != nil {
 		data["V"] = v
-		data["Verdict"] = verdicts[v.Status]
 	}
-	return s.render(c, status, "verify", page{Title: "Verify a certificate", Nav: "verify", Data: data})
+	return s.render(c, status, "verify", page{Title: localizer(c).T("verify.title"), Nav: "verify", Data: data})
 }
 
 func (s *Server) pageVerify(c echo.Context) error {
@@ -97,7 +87,7 @@ func (s *Server) pageVerifyPost(c echo.Context) error {
 	}
 	in := strings.TrimSpace(c.FormValue("q"))
 	if in == "" {
-		return s.render(c, http.StatusUnprocessableEntity, "verify", page{Title: "Verify a certificate", Nav: "verify",
+		return s.render(c, http.StatusUnprocessableEntity, "verify", page{Title: localizer(c).T("verify.title"), Nav: "verify",
 			Data:   map[string]any{"Input": ""},
 			Errors: map[string]string{"q": "Paste the verification link, type the certificate id, or choose the PDF."}})
 	}

@@ -20,49 +20,85 @@ import (
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
-// publicReasonWords words a public revocation reason code for anyone
-// verifying the certificate.
-var publicReasonWords = map[string]string{
-	cert.ReasonIssuedInError: "issued in error",
-	cert.ReasonMisconduct:    "exam misconduct",
-	cert.ReasonHolderRequest: "at the holder's request",
-	cert.ReasonRegrade:       "the exam was regraded",
-	cert.ReasonOther:         "for another reason",
-}
-
-func publicReason(code string) string {
-	if w, ok := publicReasonWords[code]; ok {
-		return w
-	}
-	return publicReasonWords[cert.ReasonOther]
-}
-
 //go:embed templates/*.html
 var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
 
-// pages is the template cache: each page parsed once, with the layout, at
-// start-up (so a broken template fails the start, not a request).
+// pages is the template cache: each page parsed once per language, with the
+// layout, at start-up (so a broken template fails the start, not a
+// request). A set per language binds T, date etc. to that language without
+// cloning templates per request.
 type pages struct {
-	byName map[string]*template.Template
+	byLang map[string]map[string]*template.Template
+}
+
+// localFuncs are the template functions that depend on the language.
+func localFuncs(lc *loc) template.FuncMap {
+	return template.FuncMap{
+		"T":  lc.T,
+		"Tn": lc.Tn,
+		// trustedT is for catalogue messages holding markup (links,
+		// <strong>): the catalogue is ours and embedded, and every argument
+		// is escaped here unless it is already template.HTML.
+		"trustedT": func(id string, args ...any) template.HTML {
+			esc := make([]any, len(args))
+			for i, a := range args {
+				switch v := a.(type) {
+				case template.HTML:
+					esc[i] = string(v)
+				default:
+					if i%2 == 1 {
+						esc[i] = template.HTMLEscapeString(fmt.Sprint(v))
+					} else {
+						esc[i] = a
+					}
+				}
+			}
+			return template.HTML(lc.T(id, esc...)) //nolint:gosec // see above
+		},
+		"lang":         func() string { return lc.Lang },
+		"num":          lc.Num,
+		"date":         func(t time.Time) string { return formatDate(lc.Lang, t) },
+		"datetime":     func(t time.Time) string { return formatDateTime(lc.Lang, t) },
+		"pct":          func(f float64) string { return formatNumber(lc.Lang, f, 1) },
+		"percentage":   func(v any) string { return formatPercent(lc.Lang, toFloat(v)) },
+		"typeName":     func(t string) string { return lc.typeName(t) },
+		"statusVerb":   func(st any) string { return lc.T("status.verb." + fmt.Sprint(st)) },
+		"statusName":   func(st any) string { return lc.T("status." + fmt.Sprint(st)) },
+		"domainName":   func(d any) string { return lc.domainName(fmt.Sprint(d)) },
+		"publicReason": func(code string) string { return lc.publicReason(code) },
+		"tierName":     lc.tierName,
+		"jsMessages":   lc.jsMessages,
+		"revokedWhy": func(code string) string {
+			if code == "" {
+				return ""
+			}
+			return " (" + lc.publicReason(code) + ")"
+		},
+		"tierDesc":     lc.tierDescription,
+		"verifyReason": lc.verifyReason,
+		"plural": func(n int, one, many string) string {
+			if lc.Lang == "en" {
+				if n == 1 {
+					return "1 " + one
+				}
+				return fmt.Sprintf("%d %s", n, many)
+			}
+			return fmt.Sprintf("%s %s", lc.Num(n), map[bool]string{true: one, false: many}[n == 1])
+		},
+	}
 }
 
 var funcs = template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-	"datetime": func(t time.Time) string {
-		return t.UTC().Format("2 Jan 2006, 15:04 UTC")
-	},
-	"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"trusted":  func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
-	"pct":      func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
-	"minutes":  func(secs int) int { return (secs + 59) / 60 },
-	"percent":  func(f float64) float64 { return 100 * f },
-	"add":      func(a, b int) int { return a + b },
-	"typeName": typeName,
-	"title":    func(s string) string { return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ") },
-	"field":    func(m map[string]string, k string) string { return m[k] },
+	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"trusted": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
+	"minutes": func(secs int) int { return (secs + 59) / 60 },
+	"percent": func(f float64) float64 { return 100 * f },
+	"add":     func(a, b int) int { return a + b },
+	"title":   func(s string) string { return strings.ToUpper(s[:1]) + strings.ReplaceAll(s[1:], "_", " ") },
+	"field":   func(m map[string]string, k string) string { return m[k] },
 	"truncate": func(s string, n int) string {
 		r := []rune(s)
 		if len(r) <= n {
@@ -87,10 +123,6 @@ var funcs = template.FuncMap{
 		}
 		return "muted"
 	},
-	"statusVerb": func(s any) string {
-		return map[string]string{"draft": "Back to draft", "review": "Send to review", "active": "Activate",
-			"retired": "Retire", "void": "Void"}[fmt.Sprint(s)]
-	},
 	"hasTier": func(tiers []string, t string) bool {
 		for _, x := range tiers {
 			if x == t {
@@ -100,15 +132,8 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"list":          func(s ...string) []string { return s },
-	"publicReason":  publicReason,
 	"publicReasons": func() []string { return cert.PublicReasons },
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	},
-	"hours": func(secs int) int { return secs / 3600 },
+	"hours":         func(secs int) int { return secs / 3600 },
 	"mul100": func(v any) float64 {
 		if p, ok := v.(*float64); ok && p != nil {
 			return *p * 100
@@ -145,21 +170,25 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
-	}
-	p := &pages{byName: map[string]*template.Template{}}
-	for _, n := range names {
-		base := path.Base(n)
-		if base == "layout.html" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	for _, code := range langCodes {
+		layout, err := template.New("layout.html").Funcs(funcs).Funcs(localFuncs(localeFor(code))).ParseFS(templateFS, "templates/layout.html")
 		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", base, err)
+			return nil, fmt.Errorf("parse layout: %w", err)
 		}
-		p.byName[strings.TrimSuffix(base, ".html")] = t
+		byName := map[string]*template.Template{}
+		for _, n := range names {
+			base := path.Base(n)
+			if base == "layout.html" {
+				continue
+			}
+			t, err := template.Must(layout.Clone()).ParseFS(templateFS, n)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: %w", base, err)
+			}
+			byName[strings.TrimSuffix(base, ".html")] = t
+		}
+		p.byLang[code] = byName
 	}
 	return p, nil
 }
@@ -175,16 +204,21 @@ type page struct {
 	Nav     string
 	BaseURL string
 	Data    any
-	Notices []notice // dashboard only: recent notices (mail kept for the reader)
+	Notices []notice   // dashboard only: recent notices (mail kept for the reader)
+	Lang    string     // the page's language, for <html lang>
+	Langs   []langLink // the header's language switch
 }
 
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, p page) error {
-	t, ok := s.pages.byName[name]
+	lc := localizer(c)
+	t, ok := s.pages.byLang[lc.Lang][name]
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
+	p.Lang = lc.Lang
+	p.Langs = langLinks(c.Request().URL, lc.Lang)
 	p.User = currentUser(c)
 	p.BaseURL = s.cfg.BaseURL
 	p.CSRF = s.csrfToken(c)
@@ -219,7 +253,8 @@ func (s *Server) csrfToken(c echo.Context) string {
 }
 
 func (s *Server) renderError(c echo.Context, code int, ae *apperr.Error) error {
-	return s.render(c, code, "error", page{Title: http.StatusText(code), Data: map[string]any{"Code": code, "Message": ae.Message, "Fields": ae.Fields, "Lines": ae.Lines}})
+	lc := localizer(c)
+	return s.render(c, code, "error", page{Title: lc.statusText(code), Data: map[string]any{"Code": code, "Message": lc.errorMessage(ae), "Fields": ae.Fields, "Lines": ae.Lines}})
 }
 
 // fieldErrors pulls per-field messages out of a validation error for a form;
@@ -229,23 +264,4 @@ func fieldErrors(err error) (map[string]string, string) {
 		return ae.Fields, ae.Message
 	}
 	return nil, ""
-}
-
-// typeName is how pages name a question type.
-func typeName(t string) string {
-	switch t {
-	case "single":
-		return "Single answer"
-	case "multiple":
-		return "Multiple answers"
-	case "true_false":
-		return "True or false"
-	case "numeric":
-		return "Numeric"
-	case "ordering":
-		return "Ordering"
-	case "matching":
-		return "Matching"
-	}
-	return t
 }

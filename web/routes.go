@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	e.Use(bodyLimit())
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: 30 * time.Second}))
 	e.Use(s.auth)
+	e.Use(s.language)
 	e.Use(s.csrf)
 
 	e.GET("/healthz", s.handleHealth)

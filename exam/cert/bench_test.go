@@ -18,7 +18,7 @@ func BenchmarkRenderPDF(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			buf.Reset()
-			if err := fx.svc.RenderPDF(&buf, c); err != nil {
+			if err := fx.svc.RenderPDF(&buf, c, "en"); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -37,7 +37,7 @@ func BenchmarkRenderPDF(b *testing.B) {
 			}
 			c.HolderName = string(name)
 			buf.Reset()
-			if err := fx.svc.RenderPDF(&buf, c); err != nil {
+			if err := fx.svc.RenderPDF(&buf, c, "en"); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -87,7 +87,7 @@ func BenchmarkVerifyPDF(b *testing.B) {
 	fx := mustService(b)
 	c := fx.issue(b, request("Наталья Иванова"))
 	var buf bytes.Buffer
-	if err := fx.svc.RenderPDF(&buf, c); err != nil {
+	if err := fx.svc.RenderPDF(&buf, c, "en"); err != nil {
 		b.Fatal(err)
 	}
 	pdf := buf.Bytes()
@@ -103,12 +103,12 @@ func BenchmarkVerifyPDF(b *testing.B) {
 func BenchmarkPDFCached(b *testing.B) {
 	fx := mustService(b)
 	c := fx.issue(b, request("Zoë Ångström"))
-	if _, err := fx.svc.PDF(c); err != nil {
+	if _, err := fx.svc.PDF(c, "en"); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := fx.svc.PDF(c); err != nil {
+		if _, err := fx.svc.PDF(c, "en"); err != nil {
 			b.Fatal(err)
 		}
 	}

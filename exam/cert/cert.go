@@ -140,8 +140,11 @@ type PublicCertificate struct {
 // Certificate is nil whenever Status is invalid: a forged or altered token
 // must not show anyone's name.
 type Verification struct {
-	Status        string             `json:"status"`
-	Reason        string             `json:"reason"`
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+	// ReasonCode names Reason for callers that word it in another language
+	// (for an invalid one; the other statuses are worded from their fields).
+	ReasonCode    string             `json:"-"`
 	Certificate   *PublicCertificate `json:"certificate"`
 	RevokedAt     *time.Time         `json:"revoked_at,omitempty"`
 	RevokedReason string             `json:"revoked_reason,omitempty"` // public reason code, never the note

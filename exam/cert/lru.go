@@ -59,15 +59,20 @@ const (
 	verifiedCacheEntries = 8192
 )
 
-// PDF returns the certificate's PDF, rendering it on the first request.
-func (s *Service) PDF(c Credential) ([]byte, error) {
-	if pdf, ok := s.pdfs.get(c.Token); ok && c.Token != "" {
+// PDF returns the certificate's PDF in a language, rendering it on the
+// first request.
+func (s *Service) PDF(c Credential, lang string) ([]byte, error) {
+	if _, ok := pdfWordings[lang]; !ok {
+		lang = "en"
+	}
+	key := lang + ":" + c.Token
+	if pdf, ok := s.pdfs.get(key); ok && c.Token != "" {
 		return pdf, nil
 	}
 	var buf bytes.Buffer
-	if err := s.RenderPDF(&buf, c); err != nil {
+	if err := s.RenderPDF(&buf, c, lang); err != nil {
 		return nil, err
 	}
-	s.pdfs.put(c.Token, buf.Bytes())
+	s.pdfs.put(key, buf.Bytes())
 	return buf.Bytes(), nil
 }

@@ -55,7 +55,13 @@ var (
 // gofpdf's UTF-8 font handling keeps state in the document and even in the
 // font bytes, so every call builds its own document from its own copy of
 // the fonts; concurrent calls are safe.
-func (s *Service) RenderPDF(w io.Writer, c Credential) error {
+//
+// lang picks the fixed wording and date format ("en", "de"; English for any
+// other). The fixed wording stays in built-in Helvetica: German needs only
+// cp1252, so its umlauts go through gofpdf's cp1252 translator rather than
+// a second embedded face.
+func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
+	wd := wordingFor(lang)
 	if c.Token == "" || c.ID == "" {
 		return fmt.Errorf("render certificate: the credential has no id or token")
 	}
@@ -87,7 +93,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 	// and subsetting a TrueType font is most of a certificate's render
 	// time, so one embedded face instead of two halves it.
 	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(face))
-	f.SetTitle("Certificate "+c.ID+" — "+name, true)
+	f.SetTitle(wd.TitlePrefix+c.ID+" — "+name, true)
 	f.SetSubject(productName+": "+c.TierName, true)
 	f.SetAuthor(s.host, true)
 	f.SetCreator("mopscert", false)
@@ -96,6 +102,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 	f.SetCreationDate(c.IssuedAt)
 	f.SetModificationDate(c.IssuedAt)
 	f.AddPage()
+	tr := f.UnicodeTranslatorFromDescriptor("") // cp1252, for Helvetica
 
 	// Frame.
 	f.SetDrawColor(brand[0], brand[1], brand[2])
@@ -106,19 +113,19 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 
 	// Headline block, centred.
 	fitCentred(f, 24, "B", 15, 15, brand, productName) // has an em dash: the embedded font
-	centred(f, 40, 16, "", 34, ink, "Certificate")
-	centred(f, 62, 7, "", 13, muted, "This certifies that")
+	centred(f, 40, 16, "", 34, ink, tr(wd.Certificate))
+	centred(f, 62, 7, "", 13, muted, tr(wd.Certifies))
 	y := fitCentred(f, 72, "B", 32, 16, ink, name)
-	centred(f, y+4, 7, "", 13, muted, "has passed the examination for")
+	centred(f, y+4, 7, "", 13, muted, tr(wd.Passed))
 	y = fitCentred(f, y+13, "B", 22, 12, brand, c.TierName)
 
 	// Details, bottom left; a name long enough to wrap pushes them down.
 	dy := max(detailsY, y+6)
 	rows := [][2]string{
-		{"Certificate ID", c.ID},
-		{"Issued", longDate(c.IssuedAt)},
-		{"Valid until", longDate(c.ExpiresAt)},
-		{"Issuer", s.host},
+		{tr(wd.ID), c.ID},
+		{tr(wd.Issued), tr(wd.Date(c.IssuedAt))},
+		{tr(wd.ValidUntil), tr(wd.Date(c.ExpiresAt))},
+		{tr(wd.Issuer), s.host},
 	}
 	for _, r := range rows {
 		f.SetXY(detailsX, dy)
@@ -132,7 +139,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 	short := s.shortVerifyURL(c.ID)
 	f.SetXY(detailsX, dy)
 	text(f, "", 9.5, muted)
-	line := "Check it is genuine at " + short
+	line := tr(wd.CheckAt) + short
 	if w := f.GetStringWidth(line); w > detailsW { // a long base URL
 		f.SetFontSize(max(6, 9.5*detailsW/w*0.98))
 	}
@@ -159,7 +166,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential) error {
 	f.LinkString(qrX, qrY, size, size, verifyURL)
 	f.SetXY(qrX, qrBot+3.2) // below the quiet zone of four modules
 	text(f, "", 8, muted)
-	f.CellFormat(size, 4, "Scan to verify", "", 0, "C", false, 0, "")
+	f.CellFormat(size, 4, tr(wd.Scan), "", 0, "C", false, 0, "")
 
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("render certificate %s: %w", c.ID, err)

@@ -37,7 +37,7 @@ func longestName() string {
 func renderPDF(t testing.TB, fx *fixture, c Credential) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := fx.svc.RenderPDF(&buf, c); err != nil {
+	if err := fx.svc.RenderPDF(&buf, c, "en"); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -129,7 +129,7 @@ func TestRenderPDFConcurrent(t *testing.T) {
 	for i := range results {
 		wg.Go(func() {
 			var buf bytes.Buffer
-			if err := fx.svc.RenderPDF(&buf, creds[i%len(creds)]); err != nil {
+			if err := fx.svc.RenderPDF(&buf, creds[i%len(creds)], "en"); err != nil {
 				t.Error(err)
 			}
 			results[i] = buf.Bytes()
@@ -164,7 +164,7 @@ func TestRenderPDFMetadata(t *testing.T) {
 	if !bytes.Contains(pdf, []byte("/FlateDecode")) {
 		t.Error("compression is off")
 	}
-	if err := fx.svc.RenderPDF(&bytes.Buffer{}, Credential{}); err == nil {
+	if err := fx.svc.RenderPDF(&bytes.Buffer{}, Credential{}, "en"); err == nil {
 		t.Error("RenderPDF rendered a credential without a token")
 	}
 }

@@ -140,24 +140,24 @@ var (
 
 // invalidReason turns a parser error into a plain sentence. Reasons are shown
 // to employers; they say which check failed, nothing more.
-func invalidReason(err error) string {
+func invalidReason(err error) (code, reason string) {
 	switch {
 	case errors.Is(err, errNotCertToken):
-		return "The token is not a mopscert certificate token."
+		return "not_cert_token", "The token is not a mopscert certificate token."
 	case errors.Is(err, errUnknownKey):
-		return "The token was not signed by a key of this issuer."
+		return "unknown_key", "The token was not signed by a key of this issuer."
 	case errors.Is(err, jwt.ErrTokenMalformed):
-		return "The token is malformed."
+		return "token_malformed", "The token is malformed."
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
-		return "The signature does not match: this certificate link was altered or forged."
+		return "signature_mismatch", "The signature does not match: this certificate link was altered or forged."
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return "The token was issued by someone else."
+		return "wrong_issuer", "The token was issued by someone else."
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "The token is not meant for certificate verification."
+		return "wrong_audience", "The token is not meant for certificate verification."
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "The token is not valid yet."
+		return "not_valid_yet", "The token is not valid yet."
 	default:
-		return "The token's claims are not those of a certificate."
+		return "bad_claims", "The token's claims are not those of a certificate."
 	}
 }
 

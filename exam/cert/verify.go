@@ -24,11 +24,13 @@ func (e internalError) Unwrap() error { return e.err }
 // checkErr is the Verification for a failure on our side: the caller should
 // answer with a server error rather than show the status.
 func checkErr(err error) Verification {
-	return Verification{Status: StatusInvalid, Reason: "The certificate could not be checked just now; please try again later.", Err: err}
+	return Verification{Status: StatusInvalid, ReasonCode: "check_failed", Reason: "The certificate could not be checked just now; please try again later.", Err: err}
 }
 
-func invalid(reason string) Verification {
-	return Verification{Status: StatusInvalid, Reason: reason}
+// invalid is a Verification that failed, with a code for callers that word
+// it themselves (web, in the reader's language) and the English sentence.
+func invalid(code, reason string) Verification {
+	return Verification{Status: StatusInvalid, ReasonCode: code, Reason: reason}
 }
 
 // Verify checks a token: its signature against our own keys, its header and
@@ -37,9 +39,9 @@ func (s *Service) Verify(ctx context.Context, token string) Verification {
 	token = strings.TrimSpace(token)
 	switch {
 	case token == "":
-		return invalid("No token was given.")
+		return invalid("no_token", "No token was given.")
 	case len(token) > maxTokenLen:
-		return invalid("The token is too long to be a certificate token.")
+		return invalid("token_too_long", "The token is too long to be a certificate token.")
 	}
 	// A token seen before has had its signature and claims checked; only
 	// its row (revocation, expiry) can have changed since.
@@ -88,7 +90,7 @@ func (s *Service) Verify(ctx context.Context, token string) Verification {
 func (s *Service) verifyRow(ctx context.Context, id string) Verification {
 	c, err := findWhere(ctx, s.db.R, `id = ?`, id)
 	if errors.Is(err, ErrNotFound) {
-		return invalid("No certificate with this id was issued.")
+		return invalid("not_issued", "No certificate with this id was issued.")
 	}
 	if err != nil {
 		return checkErr(err)
@@ -100,11 +102,11 @@ func (s *Service) verifyRow(ctx context.Context, id string) Verification {
 func (s *Service) VerifyID(ctx context.Context, id string) Verification {
 	canon, err := ParseID(id)
 	if err != nil {
-		return invalid("This is not a certificate id; ids look like MOPS-7K2D-9QXH-M4TB.")
+		return invalid("not_an_id", "This is not a certificate id; ids look like MOPS-7K2D-9QXH-M4TB.")
 	}
 	c, err := s.Find(ctx, canon)
 	if errors.Is(err, ErrNotFound) {
-		return invalid("No certificate has this id.")
+		return invalid("unknown_id", "No certificate has this id.")
 	}
 	if err != nil {
 		return checkErr(err)
@@ -145,13 +147,13 @@ func longDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
 func (s *Service) VerifyPDF(ctx context.Context, pdf []byte) Verification {
 	switch {
 	case len(pdf) > maxPDFSize:
-		return invalid("The file is too large to be a mopscert certificate.")
+		return invalid("file_too_large", "The file is too large to be a mopscert certificate.")
 	case !isPDF(pdf):
-		return invalid("The file is not a PDF.")
+		return invalid("not_pdf", "The file is not a PDF.")
 	}
 	tokens := pdfTokens(pdf)
 	if len(tokens) == 0 {
-		return invalid("The PDF does not carry a mopscert certificate token.")
+		return invalid("pdf_without_token", "The PDF does not carry a mopscert certificate token.")
 	}
 	// A PDF may carry more than one token-like string; the first one that
 	// is genuine decides. Each candidate is bounded, and so is their number.

@@ -13,6 +13,10 @@
   const state = document.getElementById("comment-state");
   const view = document.getElementById("question-view");
   const headers = { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" };
+  // Wording from the page's JSON block (see exam.js).
+  let messages = {};
+  try { messages = JSON.parse(document.getElementById("exam-messages").textContent); } catch (_) { /* English keys show */ }
+  const t = (key) => messages[key] || key;
   let ids = [];            // question ids by position - 1
   const saved = new Map(); // question id -> saved text
   let current = null;
@@ -36,20 +40,20 @@
   async function save() {
     if (!current) return;
     const id = current;
-    state.textContent = "Saving…";
+    state.textContent = t("saving");
     try {
       const r = await fetch(api + "/questions/" + encodeURIComponent(id) + "/comment", {
         method: "PUT", headers, credentials: "same-origin", body: JSON.stringify({ text: text.value }),
       });
       const body = await r.json().catch(() => ({}));
       if (!r.ok) {
-        state.textContent = (body.error && body.error.message) || "The comment could not be saved.";
+        state.textContent = (body.error && body.error.message) || t("comment_not_saved");
         return;
       }
       saved.set(id, body.text || "");
-      state.textContent = body.text ? "Comment saved." : "Comment removed.";
+      state.textContent = body.text ? t("comment_saved") : t("comment_removed");
     } catch (e) {
-      state.textContent = "Not saved: you seem to be offline. Try again in a moment.";
+      state.textContent = t("comment_offline");
     }
   }
 

@@ -36,6 +36,19 @@
   const announced = new Set();
   const thresholds = [15, 5, 1]; // minutes left that screen readers hear
 
+  // The page's wording comes from the server's catalogue, in the page's
+  // language, as a JSON block (inline script is forbidden by the CSP; a
+  // type="application/json" block is data, not script). {n}-style
+  // placeholders are filled here.
+  const messages = (() => {
+    try { return JSON.parse(el("exam-messages").textContent); } catch (_) { return {}; }
+  })();
+  function t(key, vars) {
+    let s = messages[key] || key;
+    Object.entries(vars || {}).forEach(([k, v]) => { s = s.split("{" + k + "}").join(String(v)); });
+    return s;
+  }
+
   function headers() {
     return { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" };
   }
@@ -50,9 +63,9 @@
   function setState(kind, text) {
     saveState.classList.toggle("error", kind === "error" || kind === "offline");
     saveState.textContent = text || {
-      saved: "All answers saved",
-      saving: "Saving…",
-      offline: "Connection lost — your answers are kept and will be sent when it returns",
+      saved: t("saved"),
+      saving: t("saving"),
+      offline: t("offline"),
     }[kind];
   }
 
@@ -106,16 +119,16 @@
     fig.className = "exhibit";
     fig.id = "q-exhibit";
     fig.setAttribute("role", "region");
-    fig.setAttribute("aria-label", "Exhibit for question " + (current + 1));
+    fig.setAttribute("aria-label", t("exhibit_for", { n: current + 1 }));
     fig.tabIndex = 0; // scrollable by keyboard when wide
     const cap = document.createElement("figcaption");
-    cap.textContent = "Exhibit";
+    cap.textContent = t("exhibit");
     fig.appendChild(cap);
     const body = document.createElement("div");
     body.innerHTML = q.exhibit; // sanitized on the server
-    body.querySelectorAll("table").forEach((t, i) => {
-      if (!t.caption) t.createCaption().textContent = "Exhibit" + (i ? " table " + (i + 1) : "");
-      t.querySelectorAll("thead th").forEach((th) => th.setAttribute("scope", "col"));
+    body.querySelectorAll("table").forEach((table, i) => {
+      if (!table.caption) table.createCaption().textContent = (i ? t("exhibit_table", { n: i + 1 }) : t("exhibit"));
+      table.querySelectorAll("thead th").forEach((th) => th.setAttribute("scope", "col"));
     });
     fig.appendChild(body);
     return fig;
@@ -126,7 +139,7 @@
     row.className = "numeric";
     const label = document.createElement("label");
     label.htmlFor = "q-value";
-    label.textContent = "Your answer";
+    label.textContent = t("your_answer");
     const input = document.createElement("input");
     input.type = "text";
     input.id = "q-value";
@@ -175,7 +188,7 @@
         text.id = "q-order-" + id;
         text.innerHTML = byId.get(id).text; // sanitized on the server
         li.appendChild(text);
-        [["up", "Move up", pos === 0], ["down", "Move down", pos === order.length - 1]].forEach(([dir, word, off]) => {
+        [["up", t("move_up"), pos === 0], ["down", t("move_down"), pos === order.length - 1]].forEach(([dir, word, off]) => {
           const b = document.createElement("button");
           b.type = "button";
           b.className = "secondary move-" + dir;
@@ -224,7 +237,7 @@
       sel.id = "q-match-" + o.id;
       const none = document.createElement("option");
       none.value = "";
-      none.textContent = "Choose an answer…";
+      none.textContent = t("choose_answer");
       sel.appendChild(none);
       (q.matches || []).forEach((m) => {
         const opt = document.createElement("option");
@@ -246,23 +259,23 @@
   }
 
   const hints = {
-    multiple: "Choose all answers that apply.",
-    numeric: "Type a number. A comma or a point can separate the decimals.",
-    ordering: "Put the items in order, first at the top, with the Move up and Move down buttons.",
-    matching: "Choose the matching answer for each item. An answer may fit more than one item.",
+    multiple: t("hint_multiple"),
+    numeric: t("hint_numeric"),
+    ordering: t("hint_ordering"),
+    matching: t("hint_matching"),
   };
 
   function updateProgress() {
     const done = questions.filter((q) => isAnswered(q.id)).length;
     progress.value = done;
-    progressLabel.textContent = done + " of " + questions.length + " answered";
+    progressLabel.textContent = t("progress", { n: done, total: questions.length });
   }
 
   function navLabel(q, i) {
     const a = answers.get(q.id);
-    let label = "Question " + (i + 1);
-    label += isAnswered(q.id) ? ", answered" : ", not answered";
-    if (a && a.flagged) label += ", flagged";
+    let label = t("question", { n: i + 1 });
+    label += isAnswered(q.id) ? t("nav_answered") : t("nav_unanswered");
+    if (a && a.flagged) label += t("nav_flagged");
     return label;
   }
 
@@ -308,7 +321,7 @@
     const heading = document.createElement("h2");
     heading.id = "q-heading";
     heading.tabIndex = -1;
-    heading.textContent = "Question " + (current + 1) + " of " + questions.length;
+    heading.textContent = t("question_of", { n: current + 1, total: questions.length });
     view.appendChild(heading);
 
     const stem = document.createElement("div");
@@ -323,12 +336,12 @@
     fs.setAttribute("aria-describedby", exhibit ? "q-stem q-exhibit q-hint" : "q-stem q-hint");
     const legend = document.createElement("legend");
     legend.className = "sr-only";
-    legend.textContent = "Answer to question " + (current + 1);
+    legend.textContent = t("answer_to", { n: current + 1 });
     fs.appendChild(legend);
     const hint = document.createElement("p");
     hint.className = "hint";
     hint.id = "q-hint";
-    hint.textContent = hints[q.type] || "Choose one answer.";
+    hint.textContent = hints[q.type] || t("hint_single");
     fs.appendChild(hint);
 
     if (q.type === "numeric") renderNumeric(q, a, fs);
@@ -365,7 +378,7 @@
       record(q.id, cur.choices || [], flag.checked, cur.value);
     });
     flagLabel.appendChild(flag);
-    flagLabel.appendChild(document.createTextNode(" Flag this question to review it before submitting"));
+    flagLabel.appendChild(document.createTextNode(" " + t("flag")));
     view.appendChild(flagLabel);
 
     el("prev").disabled = current === 0;
@@ -427,7 +440,7 @@
       return;
     }
     const body = await res.json().catch(() => ({}));
-    const msg = (body.error && body.error.message) || "The answer could not be saved.";
+    const msg = (body.error && body.error.message) || t("not_saved");
     if (res.status === 409) {
       closed = true;
       pending.clear();
@@ -439,7 +452,7 @@
       setState("error", msg);
       flush();
     } else if (res.status === 401) {
-      setState("error", "Your session has ended. Sign in again in another tab; your answers are kept and will be sent.");
+      setState("error", t("session_ended"));
       scheduleRetry();
     } else {
       setState("offline");
@@ -451,7 +464,7 @@
     thresholds.forEach((m) => {
       if (secs <= m * 60 && !announced.has(m)) {
         announced.add(m);
-        announcer.textContent = m === 1 ? "One minute left." : m + " minutes left.";
+        announcer.textContent = m === 1 ? t("one_minute_left") : t("minutes_left", { n: m });
       }
     });
   }
@@ -480,8 +493,8 @@
   // it records an automatic submission at the deadline once the grace period
   // has passed, and the result page shows it.
   async function timeUp() {
-    announcer.textContent = "Time is up. Your exam is being submitted.";
-    setState("saving", "Time is up — submitting your exam…");
+    announcer.textContent = t("time_up");
+    setState("saving", t("time_up_submitting"));
     await waitForQueue(4000); // the server's grace period covers this
     closed = true;
     for (let i = 0; i < 120; i++) {
@@ -508,7 +521,7 @@
           return;
         }
       } catch (_) { /* offline: retry below; the server submits at the deadline anyway */ }
-      setState("offline", "Could not reach the server to submit; retrying…");
+      setState("offline", t("submit_retrying"));
       await new Promise((r) => setTimeout(r, Math.min(1000 * (i + 1), 5000)));
     }
     el("submit").disabled = false;
@@ -532,7 +545,7 @@
       const b = document.createElement("button");
       b.type = "button";
       b.className = "link";
-      b.textContent = "Question " + (i + 1);
+      b.textContent = t("question", { n: i + 1 });
       b.addEventListener("click", () => show(i));
       li.appendChild(b);
       ul.appendChild(li);
@@ -548,10 +561,9 @@
       const a = answers.get(q.id);
       if (a && a.flagged) flagged.push(i);
     });
-    el("review-summary").textContent = (questions.length - unanswered.length) + " of " + questions.length +
-      " questions answered. Once you submit you cannot change your answers.";
-    listInto(el("review-unanswered"), unanswered, "None — every question has an answer.");
-    listInto(el("review-flagged"), flagged, "None.");
+    el("review-summary").textContent = t("review_summary", { n: questions.length - unanswered.length, total: questions.length });
+    listInto(el("review-unanswered"), unanswered, t("none_unanswered"));
+    listInto(el("review-flagged"), flagged, t("none"));
     view.classList.add("hidden");
     actions.classList.add("hidden");
     review.classList.remove("hidden");
@@ -564,12 +576,12 @@
     try {
       res = await fetch(api, { headers: { Accept: "application/json" }, credentials: "same-origin" });
     } catch (_) {
-      setState("offline", "Cannot reach the server. Reload the page when your connection is back; your time and answers are safe on the server.");
+      setState("offline", t("load_offline"));
       return;
     }
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
-      setState("error", (body.error && body.error.message) || "The exam could not be loaded.");
+      setState("error", (body.error && body.error.message) || t("load_failed"));
       return;
     }
     const attempt = await res.json();
