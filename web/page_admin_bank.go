@@ -122,9 +122,17 @@ func nextStatuses(st bank.Status) []bank.Status {
 	return out
 }
 
-// pageItemStatus is the no-script form behind the status buttons.
+// pageItemStatus is the no-script form behind the status buttons. Voiding
+// is final, so it asks once more on a page of its own (no script needed).
 func (s *Server) pageItemStatus(c echo.Context) error {
 	id := c.Param("id")
+	if bank.Status(c.FormValue("status")) == bank.Void && c.FormValue("confirm") != "1" {
+		it, err := s.bank.FindItemByID(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		return s.render(c, http.StatusOK, "admin_confirm_void", page{Title: "Void " + id + "?", Nav: "bank", Data: map[string]any{"Item": it}})
+	}
 	if _, err := s.bank.SetStatus(c.Request().Context(), id, bank.Status(c.FormValue("status")), actor(c)); err != nil {
 		return err
 	}
