@@ -22,6 +22,10 @@ func TestTierFormKeepsEditsAndConfirms(t *testing.T) {
 	if r.status != 422 || !strings.Contains(body, `value="Foundation (edited)"`) || !strings.Contains(body, `value="47"`) {
 		t.Fatalf("after an error: %d; the edits are not kept", r.status)
 	}
+	// The error stands beside its field, which points at it.
+	if !strings.Contains(body, `<p class="error-text" id="foundation-pass-err">`) || !strings.Contains(body, `aria-describedby="foundation-pass-src foundation-pass-err"`) {
+		t.Errorf("the pass mark's error is not beside the field:\n%s", body)
+	}
 	form.Set("pass_percent", "75")
 	r = b.post("/admin/tiers/foundation", form)
 	if r.status != 303 {

@@ -92,6 +92,7 @@ func localFuncs(lc *loc) template.FuncMap {
 }
 
 var funcs = template.FuncMap{
+	"tierErr": tierFieldError,
 	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"trusted": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
 	"minutes": func(secs int) int { return (secs + 59) / 60 },
@@ -264,4 +265,24 @@ func fieldErrors(err error) (map[string]string, string) {
 		return ae.Fields, ae.Message
 	}
 	return nil, ""
+}
+
+// tierFieldError is the message for one field of the tier form that was
+// refused, under any of the names the form or the domain gives it, so the
+// tiers page shows each error beside its field.
+func tierFieldError(p page, code string, names ...string) string {
+	data, ok := p.Data.(map[string]any)
+	if !ok || data["ErrorTier"] != code {
+		return ""
+	}
+	ae, ok := data["Error"].(*apperr.Error)
+	if !ok || ae == nil {
+		return ""
+	}
+	for _, n := range names {
+		if m := ae.Fields[n]; m != "" {
+			return m
+		}
+	}
+	return ""
 }
