@@ -10,22 +10,24 @@ import (
 	"strings"
 )
 
-// itemIDs reads every item id.
-func itemIDs(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM items`)
+// itemIDs reads every item id: the visible ones, and all of them with the
+// ones a running import holds hidden (an id this import must not pick).
+func itemIDs(ctx context.Context, tx *sql.Tx) (visible, taken map[string]bool, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, `+visibleItem+` FROM items i`)
 	if err != nil {
-		return nil, fmt.Errorf("read item ids: %w", err)
+		return nil, nil, fmt.Errorf("read item ids: %w", err)
 	}
 	defer rows.Close()
-	ids := map[string]bool{}
+	visible, taken = map[string]bool{}, map[string]bool{}
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		var vis bool
+		if err := rows.Scan(&id, &vis); err != nil {
+			return nil, nil, err
 		}
-		ids[id] = true
+		visible[id], taken[id] = vis, true
 	}
-	return ids, rows.Err()
+	return visible, taken, rows.Err()
 }
 
 // idBase is what an id is made from when a slug is too short to be one.
@@ -109,16 +111,18 @@ func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) 
 
 // stagedRow is one item version an import will store, fully formed.
 type stagedRow struct {
-	it   Item
-	base int  // 0 new item, n > 0 edit of stored version n, -1 a later version of an item staged before
-	last bool // the version the item row will point at
-	done int  // how many parsed items are planned up to this one (for Progress)
+	it    Item
+	base  int  // 0 new item, n > 0 edit of stored version n, -1 a later version of an item staged before
+	last  bool // the version the item row will point at
+	fresh bool // the item is new: written hidden, not staged
+	done  int  // how many parsed items are planned up to this one (for Progress)
 }
 
 // planned is what an import has decided about one id so far.
 type planned struct {
 	it     *Item
-	staged int // index in rows of its newest staged version, -1 if none
+	staged int  // index in rows of its newest staged version, -1 if none
+	fresh  bool // created by this import
 }
 
 // planImport decides, on the snapshot tx, what the import stores: which ids
@@ -131,7 +135,7 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 	now := s.clock.Now()
 	// One read of the ids instead of a lookup per item: a 10,000-item
 	// import into an empty bank then reads nothing else.
-	existing, err := itemIDs(ctx, tx)
+	existing, taken, err := itemIDs(ctx, tx)
 	if err != nil {
 		return res, nil, err
 	}
@@ -142,7 +146,7 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 		}
 		it := parsed[i].Item
 		if it.ID == "" {
-			it.ID = freeIDIn(existing, Slug(firstWords(it.Stem, 6)))
+			it.ID = freeIDIn(taken, Slug(firstWords(it.Stem, 6)))
 		}
 		prev := seen[it.ID]
 		if prev == nil && existing[it.ID] {
@@ -155,7 +159,9 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 		}
 		switch {
 		case prev == nil: // a new item
-			existing[it.ID] = true
+			// An id another import holds hidden is refused when this one
+			// writes it (ErrImportConflict).
+			existing[it.ID], taken[it.ID] = true, true
 			it.Version = 1
 			if it.CreatedAt.IsZero() {
 				it.CreatedAt = now
@@ -164,7 +170,7 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 			if it.Author == "" {
 				it.Author = opt.Actor
 			}
-			rows = append(rows, stagedRow{it: it, base: 0, done: i + 1})
+			rows = append(rows, stagedRow{it: it, base: 0, fresh: true, done: i + 1})
 		case sameContent(prev.it, &it):
 			res.Unchanged++
 			continue
@@ -184,10 +190,11 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 			if it.Author == "" {
 				it.Author = prev.it.Author
 			}
-			rows = append(rows, stagedRow{it: it, base: base, done: i + 1})
+			rows = append(rows, stagedRow{it: it, base: base, fresh: prev.fresh, done: i + 1})
 		}
 		rows[len(rows)-1].last = true
-		seen[it.ID] = &planned{it: &it, staged: len(rows) - 1} // it is this iteration's own copy
+		// &it: this iteration's own copy.
+		seen[it.ID] = &planned{it: &it, staged: len(rows) - 1, fresh: rows[len(rows)-1].fresh}
 		res.Imported++
 		res.Items = append(res.Items, it.ID)
 	}

@@ -8,27 +8,35 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/db"
 )
 
-// Staging: an import writes its rows into import_staging in short chunks
-// and makes them visible in one short transaction (see the 00013
-// migration). Each chunk and the publish go through the group commit
-// (db.Batch), whose queue is first come first served: an autosave that
-// arrives during a chunk waits for that chunk only, never for the import.
+// Staging: an import writes in short chunks and becomes visible in one
+// short transaction (see the 00013 migration). New items go straight into
+// the bank's tables, hidden while their imports row exists; new versions of
+// existing items wait in import_staging. Each chunk and the publish go
+// through the group commit (db.Batch), whose queue is first come first
+// served: an autosave that arrives during a chunk waits for that chunk only,
+// never for the whole import.
 
-// stageChunk is how many rows one staging transaction writes: about 10 ms
-// of the writer on the project's machine.
-var stageChunk = 500
+// visibleItem is the condition every reader of items i puts on it: the item
+// is not held hidden by an import still running.
+const visibleItem = `(i.import_id IS NULL OR NOT EXISTS (SELECT 1 FROM imports x WHERE x.id = i.import_id))`
+
+// stageChunk is how many rows one staging transaction writes: a few
+// milliseconds of the writer.
+var stageChunk = 200
 
 // cleanChunk is how many staged rows one cleanup transaction deletes.
 const cleanChunk = 2000
 
 // StaleImport is how long an import may go without staging a chunk before
-// it counts as dead (its process crashed) and its staging is removed. A
-// live import stages a chunk every few milliseconds.
-const StaleImport = 10 * time.Minute
+// it counts as dead (its process crashed) and its rows are removed. A live
+// import stages a chunk every few milliseconds.
+const StaleImport = 2 * time.Minute
 
 // ErrImportConflict is a publish that found one of the import's items
 // created, edited or voided by another change after the import read the
@@ -55,13 +63,16 @@ func (s *Store) stageAndPublish(ctx context.Context, rows []stagedRow, total int
 	if err == nil {
 		err = s.publish(ctx, id, opt.Actor)
 	}
-	// Whatever happened, the staged rows are of no more use; removing them
-	// must not depend on a request context that may be cancelled.
+	// Tidying up must not depend on a request context that may be cancelled.
 	clean := context.WithoutCancel(ctx)
-	if cerr := s.dropImport(clean, id); cerr != nil && err == nil {
-		err = cerr
+	if err != nil {
+		if derr := s.dropImport(clean, id); derr != nil {
+			err = errors.Join(err, derr)
+		}
+		return err
 	}
-	return err
+	// Published: what is left is bookkeeping, invisible either way.
+	return s.settleImport(clean, id)
 }
 
 func (s *Store) stage(ctx context.Context, id string, rows []stagedRow, total int, opt ImportOptions) error {
@@ -77,7 +88,7 @@ func (s *Store) stage(ctx context.Context, id string, rows []stagedRow, total in
 			return err
 		}
 		chunk := rows[lo:min(lo+stageChunk, len(rows))]
-		if err := s.db.Batch(ctx, func(tx *sql.Tx) error { return stageChunkTx(ctx, tx, id, lo, chunk, s.clock.Now()) }); err != nil {
+		if err := s.db.Batch(ctx, func(tx *sql.Tx) error { return stageChunkTx(ctx, tx, id, opt.Actor, lo, chunk, s.clock.Now()) }); err != nil {
 			return err
 		}
 		// Outside any transaction: a caller's callback never holds the writer.
@@ -90,8 +101,8 @@ func (s *Store) stage(ctx context.Context, id string, rows []stagedRow, total in
 
 // stageChunkTx writes one chunk and touches the import, failing if a
 // cleanup removed it as stale meanwhile.
-func stageChunkTx(ctx context.Context, tx *sql.Tx, id string, seq0 int, chunk []stagedRow, now time.Time) error {
-	r, err := tx.ExecContext(ctx, `UPDATE imports SET touched_at = ? WHERE id = ?`, now, id)
+func stageChunkTx(ctx context.Context, tx *sql.Tx, id, actor string, seq0 int, chunk []stagedRow, now time.Time) error {
+	r, err := tx.ExecContext(ctx, `UPDATE imports SET touched_at = ? WHERE id = ? AND state = 'staging'`, now, id)
 	if err != nil {
 		return fmt.Errorf("touch import: %w", err)
 	}
@@ -108,6 +119,12 @@ func stageChunkTx(ctx context.Context, tx *sql.Tx, id string, seq0 int, chunk []
 	defer stmt.Close()
 	for i := range chunk {
 		it := &chunk[i].it
+		if chunk[i].fresh {
+			if err := writeHidden(ctx, tx, id, actor, &chunk[i]); err != nil {
+				return err
+			}
+			continue
+		}
 		tiers, opts, numeric := versionJSON(it)
 		if _, err := stmt.ExecContext(ctx, id, seq0+i, it.ID, it.Version, chunk[i].base, chunk[i].last,
 			it.Status, it.Domain, tiers, it.Topic, it.Type, it.Stem, opts,
@@ -119,16 +136,50 @@ func stageChunkTx(ctx context.Context, tx *sql.Tx, id string, seq0 int, chunk []
 	return nil
 }
 
-// publish makes a staged import visible, all of it at once, in one
-// transaction of a few statements: it re-checks the plan against the bank
-// as it is now, then copies the rows over. Its imports row goes with it;
-// the staged rows are deleted afterwards, in chunks.
+// writeHidden writes a version of a new item into the bank's tables, held
+// hidden by import id: the item row with its first version, then like an
+// edit for a later version in the same file.
+func writeHidden(ctx context.Context, tx *sql.Tx, id, actor string, r *stagedRow) error {
+	it := &r.it
+	if r.base == 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO items (id, version, status, domain, topic, type, stem, grp, created_at, updated_at, import_id)
+			VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, it.ID, it.Status, it.Domain, it.Topic, it.Type, it.Stem, it.Group,
+			it.CreatedAt, it.UpdatedAt, id); err != nil {
+			if isUniqueViolation(err) { // another import holds this id, or created it meanwhile
+				return ErrImportConflict.With("items", []string{it.ID})
+			}
+			return fmt.Errorf("insert item %s: %w", it.ID, err)
+		}
+		if err := insertVersion(ctx, tx, it, true); err != nil {
+			return err
+		}
+		return logEvent(ctx, tx, it.ID, it.Version, "create", "", it.Status, actor, it.UpdatedAt)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET version = ?, domain = ?, topic = ?, type = ?, stem = ?, grp = ?, updated_at = ?
+		WHERE id = ? AND import_id = ?`, it.Version, it.Domain, it.Topic, it.Type, it.Stem, it.Group, it.UpdatedAt, it.ID, id); err != nil {
+		return fmt.Errorf("update item %s: %w", it.ID, err)
+	}
+	if err := insertVersion(ctx, tx, it, false); err != nil {
+		return err
+	}
+	return logEvent(ctx, tx, it.ID, it.Version, "edit", "", "", actor, it.UpdatedAt)
+}
+
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey || se.ExtendedCode == sqlite3.ErrConstraintUnique)
+}
+
+// publish makes an import visible, all of it at once, in one short
+// transaction: it re-checks the plan of its edits against the bank as it is
+// now, copies the staged edits over, and deletes its imports row, which
+// unhides its new items however many there are.
 func (s *Store) publish(ctx context.Context, id, actor string) error {
 	return s.db.Batch(ctx, func(tx *sql.Tx) error { return publishTx(ctx, tx, id, actor) })
 }
 
 func publishTx(ctx context.Context, tx *sql.Tx, id, actor string) error {
-	r, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ?`, id)
+	r, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ? AND state = 'staging'`, id)
 	if err != nil {
 		return fmt.Errorf("publish import: %w", err)
 	}
@@ -168,9 +219,9 @@ func publishTx(ctx context.Context, tx *sql.Tx, id, actor string) error {
 	return nil
 }
 
-// checkStaged refuses the publish when the bank moved under the plan: a new
-// id another change created meanwhile (another import, an editor), or an
-// item edited or voided since the import read it.
+// checkStaged refuses the publish when the bank moved under the plan: an
+// item edited or voided since the import read it, or created meanwhile by
+// an editor (who cannot see ids held hidden).
 func checkStaged(ctx context.Context, tx *sql.Tx, id string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT s.item_id FROM import_staging s JOIN items i ON i.id = s.item_id
 		WHERE s.import_id = ? AND s.base >= 0 AND (s.base = 0 OR i.version <> s.base OR i.status = 'void')
@@ -196,72 +247,123 @@ func checkStaged(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// dropImport removes an import's row and its staged rows, in chunks so a
-// large one never holds the writer for long.
+// dropImport removes an import that will not publish: it is marked
+// dropping first (so it can never publish a part), then its hidden items
+// (their versions, tiers and events go by cascade) and staged rows are
+// deleted in chunks, then its row.
 func (s *Store) dropImport(ctx context.Context, id string) error {
 	if err := s.db.Batch(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ?`, id)
+		_, err := tx.ExecContext(ctx, `UPDATE imports SET state = 'dropping' WHERE id = ?`, id)
 		return err
 	}); err != nil {
 		return fmt.Errorf("drop import %s: %w", id, err)
 	}
+	if err := s.inChunks(ctx, `DELETE FROM items WHERE rowid IN
+		(SELECT rowid FROM items WHERE import_id = ? LIMIT ?)`, id, stageChunk); err != nil {
+		return fmt.Errorf("drop import %s: %w", id, err)
+	}
+	if err := s.inChunks(ctx, `DELETE FROM import_staging WHERE rowid IN
+		(SELECT rowid FROM import_staging WHERE import_id = ? LIMIT ?)`, id, cleanChunk); err != nil {
+		return fmt.Errorf("drop import %s: %w", id, err)
+	}
+	return s.db.Batch(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE id = ?`, id)
+		return err
+	})
+}
+
+// settleImport tidies a published import: its items no longer need their
+// import id (so readers skip the check), its staged rows are done.
+func (s *Store) settleImport(ctx context.Context, id string) error {
+	if err := s.inChunks(ctx, `UPDATE items SET import_id = NULL WHERE rowid IN
+		(SELECT rowid FROM items WHERE import_id = ? LIMIT ?)`, id, cleanChunk); err != nil {
+		return fmt.Errorf("settle import %s: %w", id, err)
+	}
+	if err := s.inChunks(ctx, `DELETE FROM import_staging WHERE rowid IN
+		(SELECT rowid FROM import_staging WHERE import_id = ? LIMIT ?)`, id, cleanChunk); err != nil {
+		return fmt.Errorf("settle import %s: %w", id, err)
+	}
+	return nil
+}
+
+// inChunks runs q (taking id and a limit) in one short transaction after
+// another until it touches fewer rows than the limit.
+func (s *Store) inChunks(ctx context.Context, q, id string, limit int) error {
 	for {
 		var n int64
 		err := s.db.Batch(ctx, func(tx *sql.Tx) error {
-			r, err := tx.ExecContext(ctx, `DELETE FROM import_staging WHERE rowid IN
-				(SELECT rowid FROM import_staging WHERE import_id = ? LIMIT ?)`, id, cleanChunk)
+			r, err := tx.ExecContext(ctx, q, id, limit)
 			if err != nil {
 				return err
 			}
 			n, err = r.RowsAffected()
 			return err
 		})
-		if err != nil {
-			return fmt.Errorf("drop import %s: %w", id, err)
-		}
-		if n < cleanChunk {
-			return nil
+		if err != nil || n < int64(limit) {
+			return err
 		}
 	}
 }
 
 // CleanImports removes what dead imports left behind: imports untouched for
-// StaleImport and staged rows whose import is gone. Nothing reads staging
-// but its own import, so leftovers are harmless until then; the server runs
-// this at start and every import runs it first.
+// StaleImport (or left dropping), and the bookkeeping of published ones
+// whose process died before tidying. Leftovers are never visible, so this
+// only frees space and ids; the server runs it at start and every import
+// runs it first.
 func (s *Store) CleanImports(ctx context.Context) error {
 	cutoff := s.clock.Now().Add(-StaleImport)
-	if err := s.db.Batch(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE touched_at < ?`, cutoff)
-		return err
-	}); err != nil {
-		return fmt.Errorf("clean imports: %w", err)
-	}
-	var dead []string
+	var dead, settle []string
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT import_id FROM import_staging
-			WHERE import_id NOT IN (SELECT id FROM imports)`)
-		if err != nil {
+		var err error
+		if dead, err = columnStrings(ctx, tx, `SELECT id FROM imports WHERE state = 'dropping' OR touched_at < ?`, cutoff); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			dead = append(dead, id)
-		}
-		return rows.Err()
+		settle, err = columnStrings(ctx, tx, `SELECT DISTINCT import_id FROM items WHERE import_id IS NOT NULL
+			AND import_id NOT IN (SELECT id FROM imports)
+			UNION SELECT DISTINCT import_id FROM import_staging WHERE import_id NOT IN (SELECT id FROM imports)`)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("clean imports: %w", err)
 	}
 	var errs []error
 	for _, id := range dead {
-		errs = append(errs, s.dropImport(ctx, id))
+		// Only if still stale when marked: an import may have moved on.
+		var marked int64
+		err := s.db.Batch(ctx, func(tx *sql.Tx) error {
+			r, err := tx.ExecContext(ctx, `UPDATE imports SET state = 'dropping' WHERE id = ? AND (state = 'dropping' OR touched_at < ?)`, id, cutoff)
+			if err == nil {
+				marked, err = r.RowsAffected()
+			}
+			return err
+		})
+		if err == nil && marked == 1 {
+			err = s.dropImport(ctx, id)
+		}
+		errs = append(errs, err)
+	}
+	for _, id := range settle {
+		errs = append(errs, s.settleImport(ctx, id))
 	}
 	return errors.Join(errs...)
+}
+
+// columnStrings reads one column of text.
+func columnStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // versionJSON is how a version's lists are stored: JSON text, options an

@@ -1,22 +1,33 @@
--- Imports stage their rows here in short chunks, outside the bank's tables,
--- so a large import never holds the single writer for long and a crash
--- half-way leaves nothing of it visible: no reader of the bank ever looks at
--- these tables. One short final transaction copies an import's rows into
--- items, item_versions, item_tiers and item_events and deletes its imports
--- row; the staged rows are then deleted in chunks.
+-- Imports write in short chunks, so a large import never holds the single
+-- writer for long, and become visible all at once, so a crash half-way
+-- leaves nothing of them:
+--
+-- * a new item is written straight into items (with its versions, tiers and
+--   events) carrying its import's id; readers skip an item whose import_id
+--   names a row of imports, so it is hidden until the publish deletes that
+--   one row: a publish whose cost does not grow with the import;
+-- * a new version of an existing item cannot hide that way (the item row is
+--   visible), so it waits in import_staging and the publish copies it over.
 
 -- +goose Up
 -- A running import. touched_at moves with every chunk; a row left untouched
--- for long belongs to an import that died, and is cleaned up.
+-- for long belongs to an import that died: cleanup marks it dropping (so it
+-- can no longer publish), deletes its rows in chunks, then this row.
 CREATE TABLE imports (
     id         TEXT PRIMARY KEY,
     actor      TEXT NOT NULL DEFAULT '',
+    state      TEXT NOT NULL DEFAULT 'staging' CHECK (state IN ('staging', 'dropping')),
     started_at TIMESTAMP NOT NULL,
     touched_at TIMESTAMP NOT NULL
 );
 
--- One staged item version, fully formed as it will be stored. base says what
--- it was planned against: 0 a new item, n > 0 an edit of stored version n
+-- The import that wrote an item; NULL once published and settled. Only
+-- unsettled rows are indexed.
+ALTER TABLE items ADD COLUMN import_id TEXT;
+CREATE INDEX items_import ON items(import_id) WHERE import_id IS NOT NULL;
+
+-- One staged new version of an existing item, fully formed as it will be
+-- stored. base says what it was planned against: n > 0 stored version n
 -- (checked again when publishing), -1 a later version of an item this same
 -- import already stages. last marks the version the item row will point at.
 -- No foreign key to imports: staging is deleted in chunks, not by cascade.
@@ -48,4 +59,6 @@ CREATE TABLE import_staging (
 
 -- +goose Down
 DROP TABLE import_staging;
+DROP INDEX items_import;
+ALTER TABLE items DROP COLUMN import_id;
 DROP TABLE imports;
