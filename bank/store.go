@@ -508,6 +508,6 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 // default bank on first start).
 func (s *Store) Empty(ctx context.Context) (bool, error) {
 	var n int
-	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM items`).Scan(&n)
+	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+visibleItem).Scan(&n)
 	return n == 0, err
 }
