@@ -103,10 +103,10 @@ func findItem(ctx context.Context, tx *sql.Tx, id string, version int) (*Item, e
 	q := `SELECT ` + itemColumns + ` FROM items i JOIN item_versions v ON v.item_id = i.id AND v.version = `
 	args := []any{id}
 	if version > 0 {
-		q += `? WHERE i.id = ?`
+		q += `? WHERE i.id = ? AND ` + visibleItem
 		args = []any{version, id}
 	} else {
-		q += `i.version WHERE i.id = ?`
+		q += `i.version WHERE i.id = ? AND ` + visibleItem
 	}
 	it, err := scanItem(tx.QueryRowContext(ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -126,7 +126,7 @@ func findItem(ctx context.Context, tx *sql.Tx, id string, version int) (*Item, e
 // FindItems lists newest versions matching f, ordered by id, and the total
 // number that match.
 func (s *Store) FindItems(ctx context.Context, f Filter) ([]*Item, int, error) {
-	where, args := []string{"1=1"}, []any{}
+	where, args := []string{visibleItem}, []any{}
 	if f.Domain != "" {
 		where, args = append(where, "i.domain = ?"), append(args, f.Domain)
 	}
@@ -202,7 +202,7 @@ func (s *Store) Versions(ctx context.Context, id string) ([]*Item, error) {
 	var out []*Item
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+itemColumns+` FROM items i
-			JOIN item_versions v ON v.item_id = i.id WHERE i.id = ? ORDER BY v.version`, id)
+			JOIN item_versions v ON v.item_id = i.id WHERE i.id = ? AND `+visibleItem+` ORDER BY v.version`, id)
 		if err != nil {
 			return fmt.Errorf("item versions: %w", err)
 		}
@@ -240,7 +240,8 @@ func (s *Store) Events(ctx context.Context, id string) ([]Event, error) {
 	var out []Event
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT version, action, from_status, to_status, actor, at, detail
-			FROM item_events WHERE item_id = ? ORDER BY id DESC`, id)
+			FROM item_events WHERE item_id = ?1 AND EXISTS (SELECT 1 FROM items i WHERE i.id = ?1 AND `+visibleItem+`)
+			ORDER BY id DESC`, id)
 		if err != nil {
 			return fmt.Errorf("item events: %w", err)
 		}
@@ -486,7 +487,7 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 	var out []Count
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT i.domain, t.tier_code, i.status, count(*)
-			FROM items i JOIN item_tiers t ON t.item_id = i.id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+			FROM items i JOIN item_tiers t ON t.item_id = i.id WHERE `+visibleItem+` GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
 		if err != nil {
 			return fmt.Errorf("count items: %w", err)
 		}
@@ -507,6 +508,6 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 // default bank on first start).
 func (s *Store) Empty(ctx context.Context) (bool, error) {
 	var n int
-	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM items`).Scan(&n)
+	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM items i WHERE `+visibleItem).Scan(&n)
 	return n == 0, err
 }

@@ -25,7 +25,7 @@ func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) 
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain, i.grp FROM item_tiers t
 			JOIN items i ON i.id = t.item_id
-			WHERE t.tier_code = ? AND i.status = 'active' ORDER BY t.item_id`, tier)
+			WHERE t.tier_code = ? AND i.status = 'active' AND `+visibleItem+` ORDER BY t.item_id`, tier)
 		if err != nil {
 			return fmt.Errorf("draw pool: %w", err)
 		}
@@ -49,7 +49,7 @@ func (s *Store) ItemVersions(ctx context.Context, refs []Ref) (map[Ref]*Item, er
 	out := make(map[Ref]*Item, len(refs))
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `SELECT `+itemColumns+` FROM items i
-			JOIN item_versions v ON v.item_id = i.id WHERE i.id = ? AND v.version = ?`)
+			JOIN item_versions v ON v.item_id = i.id WHERE i.id = ? AND v.version = ? AND `+visibleItem)
 		if err != nil {
 			return fmt.Errorf("prepare item versions: %w", err)
 		}

@@ -10,22 +10,24 @@ import (
 	"strings"
 )
 
-// itemIDs reads every item id.
-func itemIDs(ctx context.Context, tx *sql.Tx) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM items`)
+// itemIDs reads every item id: the visible ones, and all of them with the
+// ones a running import holds hidden (an id this import must not pick).
+func itemIDs(ctx context.Context, tx *sql.Tx) (visible, taken map[string]bool, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id, `+visibleItem+` FROM items i`)
 	if err != nil {
-		return nil, fmt.Errorf("read item ids: %w", err)
+		return nil, nil, fmt.Errorf("read item ids: %w", err)
 	}
 	defer rows.Close()
-	ids := map[string]bool{}
+	visible, taken = map[string]bool{}, map[string]bool{}
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		var vis bool
+		if err := rows.Scan(&id, &vis); err != nil {
+			return nil, nil, err
 		}
-		ids[id] = true
+		visible[id], taken[id] = vis, true
 	}
-	return ids, rows.Err()
+	return visible, taken, rows.Err()
 }
 
 // idBase is what an id is made from when a slug is too short to be one.
@@ -57,15 +59,21 @@ type ImportResult struct {
 type ImportOptions struct {
 	Actor    string
 	DryRun   bool                  // check and report, store nothing
-	Progress func(done, total int) // called now and then during a long import
+	Progress func(done, total int) // called now and then during a long import, never inside a transaction
 }
 
-// Import stores parsed items in one transaction: all of them or none. A new
-// id is created; an existing id gets a new version when its content differs
-// and is left alone when it is the same, so importing a file twice changes
-// nothing. Errors name the line of the item that caused them.
+// Import stores parsed items: all of them or none. A new id is created; an
+// existing id gets a new version when its content differs and is left alone
+// when it is the same, so importing a file twice changes nothing. Errors name
+// the line of the item that caused them.
+//
+// The writer is never held for long, so autosaves go on during a large
+// import: the plan (ids, unchanged detection, void items) is read from one
+// snapshot on the read pool, the rows are staged in short chunks into
+// import_staging, and one short transaction publishes them. If another
+// change created or edited one of the import's items meanwhile, the publish
+// fails with ErrImportConflict and nothing is imported.
 func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
-	var res ImportResult
 	var errs lineErrors
 	for i := range parsed {
 		p := &parsed[i]
@@ -79,15 +87,11 @@ func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) 
 	if err := errs.err(); err != nil {
 		return ImportResult{}, err
 	}
-	// A dry run reads one snapshot on the read pool and never takes the
-	// writer, so checking a large file cannot hold up autosaves.
-	run := s.db.Update
-	if opt.DryRun {
-		run = s.db.View
-	}
-	err := run(ctx, func(tx *sql.Tx) error {
+	var res ImportResult
+	var rows []stagedRow
+	err := s.db.View(ctx, func(tx *sql.Tx) error {
 		var err error
-		res, err = s.importTx(ctx, tx, parsed, opt)
+		res, rows, err = s.planImport(ctx, tx, parsed, opt)
 		return err
 	})
 	if err != nil {
@@ -96,62 +100,108 @@ func (s *Store) Import(ctx context.Context, parsed []Parsed, opt ImportOptions) 
 	if res.Items == nil {
 		res.Items = []string{}
 	}
+	if opt.DryRun || len(rows) == 0 {
+		return res, nil
+	}
+	if err := s.stageAndPublish(ctx, rows, len(parsed), opt); err != nil {
+		return ImportResult{}, err
+	}
 	return res, nil
 }
 
-// importTx plans the import inside tx and, unless it is a dry run, writes
-// it. A dry run runs in a read-only transaction and writes nothing.
-func (s *Store) importTx(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt ImportOptions) (ImportResult, error) {
+// stagedRow is one item version an import will store, fully formed.
+type stagedRow struct {
+	it    Item
+	base  int  // 0 new item, n > 0 edit of stored version n, -1 a later version of an item staged before
+	last  bool // the version the item row will point at
+	fresh bool // the item is new: written hidden, not staged
+	done  int  // how many parsed items are planned up to this one (for Progress)
+}
+
+// planned is what an import has decided about one id so far.
+type planned struct {
+	it     *Item
+	staged int  // index in rows of its newest staged version, -1 if none
+	fresh  bool // created by this import
+}
+
+// planImport decides, on the snapshot tx, what the import stores: which ids
+// are new, which items get a new version and which are unchanged. It writes
+// nothing.
+func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt ImportOptions) (ImportResult, []stagedRow, error) {
 	var res ImportResult
 	var errs lineErrors
+	var rows []stagedRow
 	now := s.clock.Now()
 	// One read of the ids instead of a lookup per item: a 10,000-item
-	// import into an empty bank then only inserts.
-	existing, err := itemIDs(ctx, tx)
+	// import into an empty bank then reads nothing else.
+	existing, taken, err := itemIDs(ctx, tx)
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
+	seen := map[string]*planned{}
 	for i := range parsed {
-		if opt.Progress != nil && (i%100 == 99 || i == len(parsed)-1) {
+		if opt.DryRun && opt.Progress != nil && (i%100 == 99 || i == len(parsed)-1) {
 			opt.Progress(i+1, len(parsed))
 		}
 		it := parsed[i].Item
 		if it.ID == "" {
-			it.ID = freeIDIn(existing, Slug(firstWords(it.Stem, 6)))
+			it.ID = freeIDIn(taken, Slug(firstWords(it.Stem, 6)))
 		}
-		if !existing[it.ID] {
-			existing[it.ID] = true
-			if !opt.DryRun {
-				if err := insertItem(ctx, tx, &it, now, opt.Actor); err != nil {
-					return res, err
-				}
+		prev := seen[it.ID]
+		if prev == nil && existing[it.ID] {
+			cur, err := findItem(ctx, tx, it.ID, 0)
+			if err != nil {
+				return res, nil, err
 			}
-			res.Imported++
-			res.Items = append(res.Items, it.ID)
-			continue
+			prev = &planned{it: cur, staged: -1}
+			seen[it.ID] = prev
 		}
-		cur, err := findItem(ctx, tx, it.ID, 0)
 		switch {
-		case err != nil:
-			return res, err
-		case sameContent(cur, &it):
+		case prev == nil: // a new item
+			// An id another import holds hidden is refused when this one
+			// writes it (ErrImportConflict).
+			existing[it.ID], taken[it.ID] = true, true
+			it.Version = 1
+			if it.CreatedAt.IsZero() {
+				it.CreatedAt = now
+			}
+			it.UpdatedAt = now
+			if it.Author == "" {
+				it.Author = opt.Actor
+			}
+			rows = append(rows, stagedRow{it: it, base: 0, fresh: true, done: i + 1})
+		case sameContent(prev.it, &it):
 			res.Unchanged++
 			continue
-		case cur.Status == Void:
+		case prev.it.Status == Void:
 			errs.add(parsed[i].Line, "item %s is void and cannot be changed", it.ID)
 			continue
-		case !opt.DryRun:
-			if err := updateItem(ctx, tx, cur, &it, now, opt.Actor); err != nil {
-				return res, err
+		default: // a new version of an item stored or staged before
+			base := prev.it.Version
+			if prev.staged >= 0 {
+				base = -1
+				rows[prev.staged].last = false
 			}
+			it.Version = prev.it.Version + 1
+			it.Status = prev.it.Status
+			it.CreatedAt = prev.it.CreatedAt
+			it.UpdatedAt = now
+			if it.Author == "" {
+				it.Author = prev.it.Author
+			}
+			rows = append(rows, stagedRow{it: it, base: base, fresh: prev.fresh, done: i + 1})
 		}
+		rows[len(rows)-1].last = true
+		// &it: this iteration's own copy.
+		seen[it.ID] = &planned{it: &it, staged: len(rows) - 1, fresh: rows[len(rows)-1].fresh}
 		res.Imported++
 		res.Items = append(res.Items, it.ID)
 	}
 	if err := errs.err(); err != nil {
-		return res, err
+		return res, nil, err
 	}
-	return res, nil
+	return res, rows, nil
 }
 
 func sameContent(a, b *Item) bool {

@@ -42,7 +42,7 @@ func Items() ([]bank.Item, error) {
 	return out, nil
 }
 
-// Load imports the shipped items into s (one transaction, like any import).
+// Load imports the shipped items into s (all or nothing, like any import).
 func Load(ctx context.Context, s *bank.Store) (bank.ImportResult, error) {
 	items, err := Items()
 	if err != nil {

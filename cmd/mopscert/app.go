@@ -108,6 +108,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.warnBaseURL()
+	// An import that died with its process left staged rows nobody reads;
+	// remove them now rather than at the next import.
+	if err := m.bank.CleanImports(ctx); err != nil {
+		m.logger.WarnContext(ctx, "cleaning up abandoned imports", "err", err)
+	}
 	srv, err := web.New(web.Config{
 		BaseURL: m.Config.BaseURL, RateLimits: m.Config.RateLimits, TrustedProxies: m.Config.TrustedProxies, Version: version,
 		MaxConnsPerClient: m.Config.MaxConnsPerClient,
