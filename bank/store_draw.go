@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // What the exam side reads: the pool a form is drawn from, and the frozen
@@ -16,6 +17,21 @@ type PoolEntry struct {
 	Version int
 	Domain  Domain
 	Group   string // enemy group of this version, "" for none
+	// Languages other than English this version can be delivered in.
+	Languages []string
+}
+
+// Has reports whether the entry can be delivered in lang.
+func (e PoolEntry) Has(lang string) bool {
+	if lang == English || lang == "" {
+		return true
+	}
+	for _, l := range e.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
 }
 
 // DrawPool lists every active item drawable for tier, ordered by id, without
@@ -23,7 +39,12 @@ type PoolEntry struct {
 func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) {
 	var out []PoolEntry
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain, i.grp FROM item_tiers t
+		// The variant languages are the keys of the version's translations,
+		// read in SQL so the draw still loads no item text.
+		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain, i.grp,
+			coalesce((SELECT group_concat(j.key) FROM item_versions v, json_each(v.translations) j
+				WHERE v.item_id = i.id AND v.version = i.version), '')
+			FROM item_tiers t
 			JOIN items i ON i.id = t.item_id
 			WHERE t.tier_code = ? AND i.status = 'active' ORDER BY t.item_id`, tier)
 		if err != nil {
@@ -32,8 +53,12 @@ func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) 
 		defer rows.Close()
 		for rows.Next() {
 			var e PoolEntry
-			if err := rows.Scan(&e.ID, &e.Version, &e.Domain, &e.Group); err != nil {
+			var langs string
+			if err := rows.Scan(&e.ID, &e.Version, &e.Domain, &e.Group, &langs); err != nil {
 				return err
+			}
+			if langs != "" {
+				e.Languages = strings.Split(langs, ",")
 			}
 			out = append(out, e)
 		}

@@ -128,3 +128,33 @@ func TestStoreKeepsTranslations(t *testing.T) {
 		t.Errorf("v1 %+v v2 %+v", vs[Ref{it.ID, 1}].Translations, vs[Ref{it.ID, 2}].Translations)
 	}
 }
+
+// The draw pool says which languages each active version has, without
+// loading item text.
+func TestDrawPoolLanguages(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(dbtest.Open(t), clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	de := germanItem()
+	de.Status = Active
+	en := germanItem()
+	en.ID, en.Status, en.Translations = "lawful-basis-en", Active, nil
+	for _, it := range []*Item{de, en} {
+		if err := s.CreateItem(ctx, it, "admin"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pool, err := s.DrawPool(ctx, "foundation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, e := range pool {
+		got[e.ID] = e.Has("de")
+		if !e.Has("en") {
+			t.Errorf("%s: not deliverable in English", e.ID)
+		}
+	}
+	if want := map[string]bool{de.ID: true, en.ID: false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("German per item %v, want %v", got, want)
+	}
+}
