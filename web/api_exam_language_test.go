@@ -76,3 +76,39 @@ func TestStartAttemptLanguage(t *testing.T) {
 		}
 	}
 }
+
+// An item as GET returns it, translations included, can be sent back: the
+// new version keeps them.
+func TestItemTranslationsRoundTripAPI(t *testing.T) {
+	ts := newTestServer(t)
+	germanizeTier(t, ts, "foundation")
+	items, err := ts.bank.AllItems(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for _, it := range items {
+		if len(it.Translations) > 0 {
+			id = it.ID
+			break
+		}
+	}
+	var it map[string]any
+	ts.call(t, "GET", "/api/v1/admin/items/"+id, ts.admin, nil).decode(t, &it)
+	if _, ok := it["translations"]; !ok {
+		t.Fatalf("GET item lacks translations: %v", it)
+	}
+	delete(it, "created_at")
+	delete(it, "updated_at")
+	it["rationale"] = "Edited."
+	if r := ts.call(t, "PUT", "/api/v1/admin/items/"+id, ts.admin, it); r.status != 200 {
+		t.Fatalf("PUT back: %d %s", r.status, r.body)
+	}
+	got, err := ts.bank.FindItemByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Rationale != "Edited." || !strings.HasPrefix(got.Translations["de"].Stem, "DE ") {
+		t.Errorf("after PUT: rationale %q, translations %+v", got.Rationale, got.Translations)
+	}
+}
