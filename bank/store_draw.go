@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // What the exam side reads: the pool a form is drawn from, and the frozen
@@ -17,48 +16,46 @@ type PoolEntry struct {
 	Version int
 	Domain  Domain
 	Group   string // enemy group of this version, "" for none
-	// Languages other than English this version can be delivered in.
-	Languages []string
-}
-
-// Has reports whether the entry can be delivered in lang.
-func (e PoolEntry) Has(lang string) bool {
-	if lang == English || lang == "" {
-		return true
-	}
-	for _, l := range e.Languages {
-		if l == lang {
-			return true
-		}
-	}
-	return false
 }
 
 // DrawPool lists every active item drawable for tier, ordered by id, without
 // loading item text: a draw from a 10,000-item bank reads only what it picks.
 func (s *Store) DrawPool(ctx context.Context, tier string) ([]PoolEntry, error) {
+	return s.DrawPoolIn(ctx, tier, English)
+}
+
+// DrawPoolIn is DrawPool keeping the items deliverable in lang: for a
+// variant language, those whose newest version carries its variant. The
+// check reads the translations column only for a variant language, so
+// English starts pay nothing for it (on a 10,000-item bank reading it for
+// every start cost half again the start's time).
+func (s *Store) DrawPoolIn(ctx context.Context, tier, lang string) ([]PoolEntry, error) {
+	q := `SELECT i.id, i.version, i.domain, i.grp FROM item_tiers t
+			JOIN items i ON i.id = t.item_id
+			WHERE t.tier_code = ? AND i.status = 'active' ORDER BY t.item_id`
+	args := []any{tier}
+	if lang != English && lang != "" {
+		if !ValidVariantLanguage(lang) {
+			return nil, nil
+		}
+		q = `SELECT i.id, i.version, i.domain, i.grp FROM item_tiers t
+			JOIN items i ON i.id = t.item_id
+			JOIN item_versions v ON v.item_id = i.id AND v.version = i.version
+			WHERE t.tier_code = ? AND i.status = 'active' AND json_extract(v.translations, '$.' || ?) IS NOT NULL
+			ORDER BY t.item_id`
+		args = append(args, lang)
+	}
 	var out []PoolEntry
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		// The variant languages are the keys of the version's translations,
-		// read in SQL so the draw still loads no item text.
-		rows, err := tx.QueryContext(ctx, `SELECT i.id, i.version, i.domain, i.grp,
-			coalesce((SELECT group_concat(j.key) FROM item_versions v, json_each(v.translations) j
-				WHERE v.item_id = i.id AND v.version = i.version), '')
-			FROM item_tiers t
-			JOIN items i ON i.id = t.item_id
-			WHERE t.tier_code = ? AND i.status = 'active' ORDER BY t.item_id`, tier)
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("draw pool: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var e PoolEntry
-			var langs string
-			if err := rows.Scan(&e.ID, &e.Version, &e.Domain, &e.Group, &langs); err != nil {
+			if err := rows.Scan(&e.ID, &e.Version, &e.Domain, &e.Group); err != nil {
 				return err
-			}
-			if langs != "" {
-				e.Languages = strings.Split(langs, ",")
 			}
 			out = append(out, e)
 		}

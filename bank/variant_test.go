@@ -129,8 +129,7 @@ func TestStoreKeepsTranslations(t *testing.T) {
 	}
 }
 
-// The draw pool says which languages each active version has, without
-// loading item text.
+// The German draw pool holds the active items with a German variant.
 func TestDrawPoolLanguages(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(dbtest.Open(t), clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
@@ -143,18 +142,24 @@ func TestDrawPoolLanguages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pool, err := s.DrawPool(ctx, "foundation")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]bool{}
-	for _, e := range pool {
-		got[e.ID] = e.Has("de")
-		if !e.Has("en") {
-			t.Errorf("%s: not deliverable in English", e.ID)
+	ids := func(lang string) []string {
+		pool, err := s.DrawPoolIn(ctx, "foundation", lang)
+		if err != nil {
+			t.Fatal(err)
 		}
+		var out []string
+		for _, e := range pool {
+			out = append(out, e.ID)
+		}
+		return out
 	}
-	if want := map[string]bool{de.ID: true, en.ID: false}; !reflect.DeepEqual(got, want) {
-		t.Errorf("German per item %v, want %v", got, want)
+	if got, want := ids("en"), []string{de.ID, en.ID}; !reflect.DeepEqual(got, want) {
+		t.Errorf("English pool %v, want %v", got, want)
+	}
+	if got, want := ids("de"), []string{de.ID}; !reflect.DeepEqual(got, want) {
+		t.Errorf("German pool %v, want %v", got, want)
+	}
+	if got := ids("fr"); got != nil {
+		t.Errorf("French pool %v", got)
 	}
 }

@@ -27,20 +27,6 @@ func validLanguage(lang string) bool {
 	return false
 }
 
-// inLanguage keeps the pool entries deliverable in lang.
-func inLanguage(pool []bank.PoolEntry, lang string) []bank.PoolEntry {
-	if lang == bank.English {
-		return pool
-	}
-	out := make([]bank.PoolEntry, 0, len(pool))
-	for _, e := range pool {
-		if e.Has(lang) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // TierLanguages lists the languages the tier's full form can be filled in
 // from active items, English first. English is listed even when the bank is
 // short (the start then reports tier_unavailable, as before languages).
@@ -49,13 +35,13 @@ func (s *Service) TierLanguages(ctx context.Context, tierCode string) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	pool, err := s.items.DrawPool(ctx, t.Code)
-	if err != nil {
-		return nil, fmt.Errorf("languages of %s: %w", t.Code, err)
-	}
 	out := []string{bank.English}
 	for _, l := range Languages[1:] {
-		if len(shortfall(inLanguage(pool, l), t.Blueprint)) == 0 {
+		pool, err := s.items.DrawPoolIn(ctx, t.Code, l)
+		if err != nil {
+			return nil, fmt.Errorf("languages of %s: %w", t.Code, err)
+		}
+		if len(shortfall(pool, t.Blueprint)) == 0 {
 			out = append(out, l)
 		}
 	}

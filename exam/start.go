@@ -59,7 +59,7 @@ func (s *Service) StartIn(ctx context.Context, userID, holderName, tierCode, lan
 		return nil, err
 	}
 
-	pool, err := s.items.DrawPool(ctx, t.Code)
+	pool, err := s.items.DrawPoolIn(ctx, t.Code, lang)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Code, err)
 	}
@@ -71,7 +71,6 @@ func (s *Service) StartIn(ctx context.Context, userID, holderName, tierCode, lan
 	if lang != bank.English {
 		// A language the bank cannot fill is its own answer, whatever the
 		// candidate has seen: the English exam may still be available.
-		pool = inLanguage(pool, lang)
 		if short := shortfall(pool, form.Blueprint); len(short) > 0 {
 			return nil, ErrLanguageUnavailable.With("language", lang)
 		}
