@@ -22,6 +22,8 @@ type AuditFinding struct {
 	Message  string   `json:"message"`
 	Evidence string   `json:"evidence,omitempty"`
 	Group    string   `json:"group,omitempty"`
+	// Language is the variant the cue is in ("" for the authored English).
+	Language string `json:"language,omitempty"`
 }
 
 // Audit rule ids. Stable, like the lint rule ids.

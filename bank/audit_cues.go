@@ -23,7 +23,37 @@ const (
 // itemCues returns the per-item cues of one item. df is the share of the
 // bank's stems each stemmed word occurs in (nil: no word is too common).
 func itemCues(it *Item, df map[string]float64) []AuditFinding {
+	out := itemCuesIn(it, df, englishLexicon, "")
+	for _, lang := range variantLanguages(it) {
+		out = append(out, itemCuesIn(it.Localized(lang), nil, auditLexicons[lang], lang)...)
+	}
+	return out
+}
+
+// variantLanguages lists the item's variant languages the audit has word
+// lists for, sorted.
+func variantLanguages(it *Item) []string {
+	var out []string
+	for _, l := range VariantLanguages {
+		if _, ok := it.Translations[l]; ok {
+			if _, ok := auditLexicons[l]; ok {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// itemCuesIn reads the cues of it in one language: lang "" is the authored
+// English with every rule; a variant gets the rules that rest on the word
+// lists and lengths (giveaway, most qualified, longest, absolutes), since
+// the grammar, clang, convergence and true/false rules are English-specific.
+// Variant findings carry Language and name it in their evidence.
+func itemCuesIn(it *Item, df map[string]float64, lx auditLexicon, lang string) []AuditFinding {
 	if !choosable(it) || len(it.Options) < 2 {
+		return nil
+	}
+	if it.Type == TrueFalse && lang != "" {
 		return nil
 	}
 	if it.Type == TrueFalse {
@@ -35,7 +65,7 @@ func itemCues(it *Item, df map[string]float64) []AuditFinding {
 	stemWords := wordsOf(it.Stem)
 	cues := make([]optionCue, len(it.Options))
 	for i, o := range it.Options {
-		cues[i] = readOption(o.Text, stemWords)
+		cues[i] = lx.readOption(o.Text, stemWords)
 	}
 	var keys, dis []int
 	for i, o := range it.Options {
@@ -49,6 +79,15 @@ func itemCues(it *Item, df map[string]float64) []AuditFinding {
 		return nil
 	}
 	var out []AuditFinding
+	defer func() {
+		if lang == "" {
+			return
+		}
+		for i := range out {
+			out[i].Language = lang
+			out[i].Evidence = lang + " variant: " + out[i].Evidence
+		}
+	}()
 	add := func(rule string, sev Severity, msg, evidence string) {
 		out = append(out, AuditFinding{ItemID: it.ID, Rule: rule, Severity: sev, Message: msg, Evidence: evidence})
 	}
@@ -108,7 +147,7 @@ func itemCues(it *Item, df map[string]float64) []AuditFinding {
 		}
 	}
 
-	if it.Type == Single {
+	if it.Type == Single && lang == "" {
 		if ev, ok := grammarCue(it, keys[0]); ok {
 			add(AuditGrammar, SeverityWarning,
 				"Only some options fit the stem grammatically (a/an, singular/plural), and the key is among them. Make every option fit, or end the stem so that none is ruled out.", ev)
@@ -392,13 +431,11 @@ func ItemAuditErrors(it *Item) []AuditFinding {
 	if it == nil || it.Type != Single {
 		return nil
 	}
-	stemWords := wordsOf(it.Stem)
-	cues := make([]optionCue, len(it.Options))
-	for i, o := range it.Options {
-		cues[i] = readOption(o.Text, stemWords)
+	var out []AuditFinding
+	for _, f := range itemCues(it, nil) {
+		if f.Rule == AuditKeyGiveaway {
+			out = append(out, f)
+		}
 	}
-	if f, ok := giveaway(it, cues); ok {
-		return []AuditFinding{f}
-	}
-	return nil
+	return out
 }

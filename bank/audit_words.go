@@ -52,6 +52,17 @@ func wordSet(ws ...string) map[string]bool {
 	return m
 }
 
+// auditLexicon is one language's word lists for reading an option.
+type auditLexicon struct {
+	absolutes, extremes, hedges, conjunctions map[string]bool
+	phrases                                   *strings.Replacer
+	processStems                              []string
+}
+
+// englishLexicon reads the authored items.
+var englishLexicon = auditLexicon{absolutes: auditAbsolutes, extremes: auditExtremes, hedges: auditHedges,
+	conjunctions: auditConjunctions, phrases: auditAbsolutePhrases, processStems: auditProcessStems}
+
 // optionCue is what a test-wise reader sees in one option's wording.
 type optionCue struct {
 	words     int
@@ -72,23 +83,28 @@ func (c optionCue) multiPart() bool { return c.hedges+c.conj+c.punct+c.process >
 // readOption scores one option's wording. Absolutes that the stem uses too
 // are ignored: "all" in "Which of these do all SLAs need?" is not a cue.
 func readOption(text string, stemWords map[string]bool) optionCue {
+	return englishLexicon.readOption(text, stemWords)
+}
+
+// readOption scores one option's wording with the lexicon's word lists.
+func (lx auditLexicon) readOption(text string, stemWords map[string]bool) optionCue {
 	c := optionCue{chars: visibleLen(text)}
-	for _, tk := range splitWords(auditAbsolutePhrases.Replace(strings.ToLower(text))) {
+	for _, tk := range splitWords(lx.phrases.Replace(strings.ToLower(text))) {
 		w := tk.word
 		c.words++
-		if (auditAbsolutes[w] || auditExtremes[w]) && !stemWords[w] && c.absolute == "" {
+		if (lx.absolutes[w] || lx.extremes[w]) && !stemWords[w] && c.absolute == "" {
 			c.absolute = w
 		}
-		if auditAbsolutes[w] && !stemWords[w] && c.core == "" {
+		if lx.absolutes[w] && !stemWords[w] && c.core == "" {
 			c.core = w
 		}
-		if auditHedges[w] {
+		if lx.hedges[w] {
 			c.hedges++
 		}
-		if auditConjunctions[w] {
+		if lx.conjunctions[w] {
 			c.conj++
 		}
-		if isProcessWord(w) {
+		if hasStem(w, lx.processStems) {
 			c.process++
 		}
 	}
@@ -111,8 +127,10 @@ func qualification(c optionCue) float64 {
 	return s
 }
 
-func isProcessWord(w string) bool {
-	for _, p := range auditProcessStems {
+func isProcessWord(w string) bool { return hasStem(w, auditProcessStems) }
+
+func hasStem(w string, stems []string) bool {
+	for _, p := range stems {
 		if strings.HasPrefix(w, p) {
 			return true
 		}

@@ -138,9 +138,12 @@ type Item struct {
 	Options   []Option    `json:"options" yaml:"options"`
 	Rationale string      `json:"rationale" yaml:"rationale"`
 	Source    string      `json:"source" yaml:"source"`
-	Author    string      `json:"author,omitempty" yaml:"author,omitempty"`
-	CreatedAt time.Time   `json:"created_at" yaml:"created_at,omitempty"`
-	UpdatedAt time.Time   `json:"updated_at" yaml:"updated_at,omitempty"`
+	// Translations holds the item's wording in other languages, keyed by
+	// language code (de); English is the item itself.
+	Translations map[string]Variant `json:"translations,omitempty" yaml:"translations,omitempty"`
+	Author       string             `json:"author,omitempty" yaml:"author,omitempty"`
+	CreatedAt    time.Time          `json:"created_at" yaml:"created_at,omitempty"`
+	UpdatedAt    time.Time          `json:"updated_at" yaml:"updated_at,omitempty"`
 }
 
 // Correct returns the authored indexes of the correct options.
@@ -215,6 +218,7 @@ func (it *Item) Normalize() {
 		it.Options[i].Feedback = strings.TrimSpace(it.Options[i].Feedback)
 		it.Options[i].Match = strings.TrimSpace(it.Options[i].Match)
 	}
+	it.normalizeTranslations()
 }
 
 // Validate checks the structural rules every version must meet, whatever its
@@ -264,6 +268,7 @@ func (it *Item) Validate() error {
 		f["options"] = fmt.Sprintf("Give %d to %d options.", lo, hi)
 	}
 	it.validateExtras(f)
+	it.validateTranslations(f)
 	seen := map[string]int{}
 	correct := 0
 	for i, o := range it.Options {

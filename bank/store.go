@@ -49,17 +49,22 @@ const MaxPage = 500
 
 const itemColumns = `i.id, v.version, i.status, v.domain, v.tiers, v.topic, v.type, v.stem,
 	v.options, v.rationale, v.source, v.author, i.created_at, v.created_at,
-	v.competency, v.grp, v.exhibit, v.numeric`
+	v.competency, v.grp, v.exhibit, v.numeric, v.translations`
 
 type scanner interface{ Scan(...any) error }
 
 func scanItem(r scanner) (*Item, error) {
 	var it Item
-	var tiers, opts, numeric string
+	var tiers, opts, numeric, translations string
 	if err := r.Scan(&it.ID, &it.Version, &it.Status, &it.Domain, &tiers, &it.Topic, &it.Type, &it.Stem,
 		&opts, &it.Rationale, &it.Source, &it.Author, &it.CreatedAt, &it.UpdatedAt,
-		&it.Competency, &it.Group, &it.Exhibit, &numeric); err != nil {
+		&it.Competency, &it.Group, &it.Exhibit, &numeric, &translations); err != nil {
 		return nil, err
+	}
+	if translations != "" && translations != "{}" {
+		if err := json.Unmarshal([]byte(translations), &it.Translations); err != nil {
+			return nil, fmt.Errorf("item %s translations: %w", it.ID, err)
+		}
 	}
 	if numeric != "" {
 		it.Numeric = new(NumericKey)
@@ -362,13 +367,17 @@ func insertVersion(ctx context.Context, tx *sql.Tx, it *Item, fresh bool) error 
 		b, _ := json.Marshal(it.Numeric)
 		numeric = string(b)
 	}
+	translations := []byte("{}")
+	if len(it.Translations) > 0 {
+		translations, _ = json.Marshal(it.Translations)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO item_versions
 		(item_id, version, domain, tiers, topic, type, stem, options, rationale, source, author, created_at,
-		 competency, grp, exhibit, numeric)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 competency, grp, exhibit, numeric, translations)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ID, it.Version, it.Domain, string(tiers), it.Topic, it.Type, it.Stem, string(opts),
 		it.Rationale, it.Source, it.Author, it.UpdatedAt,
-		it.Competency, it.Group, it.Exhibit, numeric); err != nil {
+		it.Competency, it.Group, it.Exhibit, numeric, string(translations)); err != nil {
 		return fmt.Errorf("insert item %s version %d: %w", it.ID, it.Version, err)
 	}
 	if !fresh {

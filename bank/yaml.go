@@ -22,7 +22,7 @@ import (
 // yamlItemFields are the keys an item may have, in the order WriteYAML
 // writes them.
 var yamlItemFields = []string{"id", "status", "domain", "tiers", "topic", "competency", "group", "type",
-	"stem", "exhibit", "numeric", "options", "rationale", "source", "author", "created_at", "updated_at"}
+	"stem", "exhibit", "numeric", "options", "rationale", "source", "translations", "author", "created_at", "updated_at"}
 
 // ParseYAML reads a bank file in the native format. Of the options only
 // MaxItems applies: the file carries every other field itself.
@@ -201,6 +201,8 @@ func yamlItem(n *yaml.Node, errs *lineErrors) *draft {
 			it.Rationale = yamlString(v, key, d, errs)
 		case "source":
 			it.Source = yamlString(v, key, d, errs)
+		case "translations":
+			it.Translations = yamlTranslations(v, d, errs)
 		case "author":
 			it.Author = yamlString(v, key, d, errs)
 		case "created_at":

@@ -14,6 +14,18 @@ import (
 func TestYAMLRoundTrip(t *testing.T) {
 	items := sampleItems()
 	items[0].Version = 7
+	// Translations ride along with the item (GIFT cannot carry them, so
+	// sampleItems has none).
+	items[0].Translations = map[string]Variant{"de": {
+		Stem: "Welche Regel: `a = b` oder {x: ~y}? # keine Überschrift",
+		Options: []VariantOption{
+			{Text: "`=` und `~` verwenden", Feedback: "Richtig: {Klammern}"},
+			{Text: "[Link](https://example.org/a?b=c#d)"},
+			{Text: "%50% ist kein Gewicht"},
+			{Text: "- eine Liste\n- aus zwei"},
+		},
+		Rationale: "Weil: ja",
+	}}
 	var buf bytes.Buffer
 	if err := WriteYAML(&buf, items); err != nil {
 		t.Fatal(err)
@@ -134,7 +146,7 @@ func TestParseYAMLErrors(t *testing.T) {
 	}{{
 		name: "UnknownField",
 		in:   "items:\n" + item + "    stems: x\n",
-		want: []apperr.Line{{Line: 9, Message: `unknown field "stems"; an item's fields are id, status, domain, tiers, topic, competency, group, type, stem, exhibit, numeric, options, rationale, source, author, created_at, updated_at`}},
+		want: []apperr.Line{{Line: 9, Message: `unknown field "stems"; an item's fields are id, status, domain, tiers, topic, competency, group, type, stem, exhibit, numeric, options, rationale, source, translations, author, created_at, updated_at`}},
 	}, {
 		name: "UnknownOptionField",
 		in:   "items:\n  - id: a1\n    domain: concepts\n    type: single\n    stem: S?\n    options:\n      - text: a\n        correct: true\n        right: yes\n      - {text: b}\n",

@@ -29,6 +29,7 @@ type Attempt struct {
 	ID               string     `json:"id"`
 	UserID           string     `json:"user_id,omitempty"` // admin views only
 	Tier             string     `json:"tier"`
+	Language         string     `json:"language"` // en or de: the language the questions are shown in
 	Status           Status     `json:"status"`
 	StartedAt        time.Time  `json:"started_at"`
 	Deadline         time.Time  `json:"deadline"`
@@ -106,19 +107,20 @@ type attemptRow struct {
 	Correct, Total, Score        float64
 	Domains                      string // JSON
 	CredentialID                 string
+	Language                     string // en or de: the wording shown
 }
 
 const attemptColumns = `id, user_id, tier_code, holder_name, status, seed, started_at, deadline,
 	time_limit_seconds, accommodation, pass_percent, partial_credit, submitted_at, auto_submitted,
 	coalesce(outcome, ''), coalesce(correct, 0), coalesce(total, 0), coalesce(score_percent, 0),
-	coalesce(domains, ''), coalesce(credential_id, '')`
+	coalesce(domains, ''), coalesce(credential_id, ''), language`
 
 func scanAttempt(r interface{ Scan(...any) error }) (*attemptRow, error) {
 	var a attemptRow
 	var sub sql.NullTime
 	if err := r.Scan(&a.ID, &a.UserID, &a.Tier, &a.HolderName, &a.Status, &a.Seed, &a.StartedAt, &a.Deadline,
 		&a.TimeLimitSeconds, &a.Accommodation, &a.PassPercent, &a.PartialCredit, &sub, &a.AutoSubmitted,
-		&a.Outcome, &a.Correct, &a.Total, &a.Score, &a.Domains, &a.CredentialID); err != nil {
+		&a.Outcome, &a.Correct, &a.Total, &a.Score, &a.Domains, &a.CredentialID, &a.Language); err != nil {
 		return nil, err
 	}
 	if sub.Valid {
@@ -226,7 +228,7 @@ func deadlineFor(start time.Time, limitSeconds int, multiplier float64) time.Tim
 // render builds what the candidate sees.
 func (s *Service) render(a *attemptRow, qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, now time.Time) (*Attempt, error) {
 	out := &Attempt{
-		ID: a.ID, Tier: a.Tier, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
+		ID: a.ID, Tier: a.Tier, Language: a.Language, Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
 		SubmittedAt: a.SubmittedAt, Questions: make([]Question, 0, len(qs)),
 	}
 	if a.Status == StatusInProgress {
@@ -237,7 +239,14 @@ func (s *Service) render(a *attemptRow, qs []questionRow, items map[bank.Ref]*ba
 		if it == nil {
 			return nil, fmt.Errorf("attempt %s: item %s version %d missing", a.ID, q.Ref.ID, q.Ref.Version)
 		}
-		html := s.html.get(q.Ref, it)
+		// The variant's wording where the version has one; the key and the
+		// option order are the item's, so grading is the same.
+		lang := bank.English
+		if it.HasVariant(a.Language) {
+			lang = a.Language
+			it = it.Localized(lang)
+		}
+		html := s.html.get(q.Ref, lang, it)
 		rq := Question{
 			ID: q.ID, Position: q.Position, Domain: q.Domain, Type: q.Type,
 			Stem: html.stem, Exhibit: html.exhibit, Options: make([]Option, len(q.Order)),

@@ -33,6 +33,8 @@ import (
 type ItemSource interface {
 	// DrawPool lists the active items drawable for a tier (newest versions).
 	DrawPool(ctx context.Context, tier string) ([]bank.PoolEntry, error)
+	// DrawPoolIn is DrawPool keeping the items deliverable in a language.
+	DrawPoolIn(ctx context.Context, tier, lang string) ([]bank.PoolEntry, error)
 	// ItemVersions returns item versions with each item's current status.
 	ItemVersions(ctx context.Context, refs []bank.Ref) (map[bank.Ref]*bank.Item, error)
 }

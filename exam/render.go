@@ -18,14 +18,24 @@ type renderedItem struct {
 	matches []string // matching items: each option's match, authored order
 }
 
-type renderCache struct {
-	mu sync.Mutex
-	m  map[bank.Ref]renderedItem
+// renderKey is one version in one language: a German and an English
+// candidate see different HTML for the same version.
+type renderKey struct {
+	ref  bank.Ref
+	lang string
 }
 
-func (c *renderCache) get(ref bank.Ref, it *bank.Item) renderedItem {
+type renderCache struct {
+	mu sync.Mutex
+	m  map[renderKey]renderedItem
+}
+
+// get returns the HTML of it, which is the version ref already localized to
+// lang.
+func (c *renderCache) get(ref bank.Ref, lang string, it *bank.Item) renderedItem {
+	key := renderKey{ref, lang}
 	c.mu.Lock()
-	r, ok := c.m[ref]
+	r, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
 		return r
@@ -45,9 +55,9 @@ func (c *renderCache) get(ref bank.Ref, it *bank.Item) renderedItem {
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxRendered {
-		c.m = make(map[bank.Ref]renderedItem)
+		c.m = make(map[renderKey]renderedItem)
 	}
-	c.m[ref] = r
+	c.m[key] = r
 	c.mu.Unlock()
 	return r
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
 )
@@ -18,6 +19,19 @@ import (
 // option orders; the deadline is start + time limit × the user's
 // accommodation.
 func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string) (*Attempt, error) {
+	return s.StartIn(ctx, userID, holderName, tierCode, bank.English)
+}
+
+// StartIn is Start delivering the exam in lang (en or de; "" is English).
+// Only items carrying a variant in lang are drawn; grading, the blueprint
+// and the pass mark do not depend on the language.
+func (s *Service) StartIn(ctx context.Context, userID, holderName, tierCode, lang string) (*Attempt, error) {
+	if lang == "" {
+		lang = bank.English
+	}
+	if !validLanguage(lang) {
+		return nil, apperr.Fielded(map[string]string{"language": "Use en or de."})
+	}
 	t, err := s.Tier(ctx, tierCode)
 	if err != nil {
 		return nil, err
@@ -45,7 +59,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 		return nil, err
 	}
 
-	pool, err := s.items.DrawPool(ctx, t.Code)
+	pool, err := s.items.DrawPoolIn(ctx, t.Code, lang)
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", t.Code, err)
 	}
@@ -53,6 +67,13 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 	form := t
 	if renews != "" {
 		form = renewalForm(t)
+	}
+	if lang != bank.English {
+		// A language the bank cannot fill is its own answer, whatever the
+		// candidate has seen: the English exam may still be available.
+		if short := shortfall(pool, form.Blueprint); len(short) > 0 {
+			return nil, ErrLanguageUnavailable.With("language", lang)
+		}
 	}
 	picks, short := draw(pool, form.Blueprint, seen, lastDrawn, seed)
 	if len(short) > 0 {
@@ -86,7 +107,7 @@ func (s *Service) Start(ctx context.Context, userID, holderName, tierCode string
 
 	a := &attemptRow{
 		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
-		Seed: seed, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
+		Seed: seed, Language: lang, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
 	}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
 		if err := s.startTx(ctx, tx, t, a, qs); err != nil {
@@ -113,6 +134,9 @@ func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow
 		return fmt.Errorf("read accommodation: %w", err)
 	}
 	a.Deadline = deadlineFor(now, a.TimeLimitSeconds, a.Accommodation)
+	if a.Language == "" {
+		a.Language = bank.English
+	}
 	if a.HolderName == "" {
 		err := tx.QueryRowContext(ctx, `SELECT name FROM users WHERE id = ?`, a.UserID).Scan(&a.HolderName)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -123,10 +147,10 @@ func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow
 		}
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, user_id, tier_code, holder_name, status, seed,
-		started_at, deadline, time_limit_seconds, accommodation, pass_percent, partial_credit)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		started_at, deadline, time_limit_seconds, accommodation, pass_percent, partial_credit, language)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.UserID, a.Tier, a.HolderName, a.Status, a.Seed, a.StartedAt, a.Deadline,
-		a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit)
+		a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit, a.Language)
 	switch {
 	case isUniqueViolation(err, "attempts.user_id"):
 		var open string

@@ -191,7 +191,7 @@ func (s *Service) loadAttempts(ctx context.Context, m *tierMatrix, ids []int64) 
 		args[i] = id
 	}
 	return s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT a.rowid, a.id, a.submitted_at, a.score_percent, a.outcome, (SELECT
+		rows, err := tx.QueryContext(ctx, `SELECT a.rowid, a.id, a.submitted_at, a.score_percent, a.outcome, a.language, (SELECT
 				group_concat(q.item_id || '|' || q.item_version || '|' || coalesce(q.score, '') || '|' ||
 					coalesce(n.authored, '') || '|' ||
 					coalesce(CAST(round((julianday(n.first_saved_at) - julianday(a.started_at)) * 86400.0) AS INTEGER), ''), ';')
@@ -209,10 +209,11 @@ func (s *Service) loadAttempts(ctx context.Context, m *tierMatrix, ids []int64) 
 			la := &loadedAttempt{}
 			var outcome Outcome
 			var packed sql.RawBytes
-			if err := rows.Scan(&rowid, &la.id, &la.at, &la.pct, &outcome, &packed); err != nil {
+			var lang string
+			if err := rows.Scan(&rowid, &la.id, &la.at, &la.pct, &outcome, &lang, &packed); err != nil {
 				return fmt.Errorf("read responses: %w", err)
 			}
-			la.a = stats.Attempt{Percent: la.pct, Passed: outcome == OutcomePassed}
+			la.a = stats.Attempt{Percent: la.pct, Passed: outcome == OutcomePassed, Language: lang}
 			offsets = offsets[:0]
 			for len(packed) > 0 {
 				var f []byte

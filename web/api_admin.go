@@ -106,14 +106,17 @@ type itemInput struct {
 	Numeric    *bank.NumericKey `json:"numeric"`
 	Source     string           `json:"source"`
 	Author     string           `json:"author"`
-	CreatedAt  *string          `json:"created_at"`
-	UpdatedAt  *string          `json:"updated_at"`
+	// Translations: the item's wording in other languages; an item sent
+	// without them gets a version without them.
+	Translations map[string]bank.Variant `json:"translations"`
+	CreatedAt    *string                 `json:"created_at"`
+	UpdatedAt    *string                 `json:"updated_at"`
 }
 
 func (in itemInput) item() *bank.Item {
 	return &bank.Item{ID: in.ID, Version: in.Version, Status: in.Status, Domain: in.Domain, Tiers: in.Tiers, Topic: in.Topic,
 		Type: in.Type, Stem: in.Stem, Options: in.Options, Rationale: in.Rationale, Source: in.Source, Author: in.Author,
-		Competency: in.Competency, Group: in.Group, Exhibit: in.Exhibit, Numeric: in.Numeric}
+		Competency: in.Competency, Group: in.Group, Exhibit: in.Exhibit, Numeric: in.Numeric, Translations: in.Translations}
 }
 
 func (s *Server) handleItemCreate(c echo.Context) error {

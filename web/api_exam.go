@@ -37,6 +37,10 @@ func (s *Server) handleTiers(c echo.Context) error {
 
 type startRequest struct {
 	Tier string `json:"tier"`
+	// Language of the questions: en or de; the API defaults to English
+	// whatever the page language, so a client's exams do not change with
+	// its Accept-Language.
+	Language string `json:"language"`
 }
 
 func (s *Server) handleAttemptStart(c echo.Context) error {
@@ -48,7 +52,7 @@ func (s *Server) handleAttemptStart(c echo.Context) error {
 	if err := s.accounts.RequireVerifiedEmail(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
-	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, r.Tier)
+	a, err := s.exams.StartIn(c.Request().Context(), u.ID, u.Name, r.Tier, r.Language)
 	if err != nil {
 		return err
 	}

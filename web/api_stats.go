@@ -59,9 +59,12 @@ type itemStatsJSON struct {
 	MedianSeconds  *float64     `json:"median_seconds"`
 	Exposure       float64      `json:"exposure"`
 	Options        []optionJSON `json:"options"`
-	Flags          []flagJSON   `json:"flags"`
-	Severity       string       `json:"-"`
-	rank           int          // severity rank of the worst flag, 3 = none
+	// Languages: the facility per delivery language, when the item was
+	// answered in more than one (omitted otherwise).
+	Languages []languageJSON `json:"languages,omitempty"`
+	Flags     []flagJSON     `json:"flags"`
+	Severity  string         `json:"-"`
+	rank      int            // severity rank of the worst flag, 3 = none
 }
 
 type optionJSON struct {
@@ -69,6 +72,13 @@ type optionJSON struct {
 	Correct       bool     `json:"correct"`
 	Share         *float64 `json:"share"`
 	PointBiserial *float64 `json:"point_biserial"`
+}
+
+type languageJSON struct {
+	Language   string    `json:"language"`
+	N          int       `json:"n"`
+	Facility   *float64  `json:"facility"`
+	FacilityCI []float64 `json:"facility_ci"`
 }
 
 type flagJSON struct {
@@ -107,6 +117,9 @@ func itemJSON(ts *exam.TierStats, it stats.ItemStats) itemStatsJSON {
 	for _, o := range it.Options {
 		out.Options = append(out.Options, optionJSON{Index: o.Index, Correct: o.Correct, Share: r4(o.Share), PointBiserial: r4(o.PointBiserial)})
 	}
+	for _, l := range it.Languages {
+		out.Languages = append(out.Languages, languageJSON{Language: l.Language, N: l.N, Facility: r4(l.Facility), FacilityCI: ci(l.FacilityCI)})
+	}
 	for _, f := range it.Flags {
 		out.Flags = append(out.Flags, flagJSON{Code: f.Code, Severity: string(f.Severity), Message: flagMessage(f)})
 		if r := f.Severity.Rank(); r < out.rank {
@@ -135,6 +148,9 @@ func flagMessage(f stats.Flag) string {
 	case stats.Drift:
 		return fmt.Sprintf("Facility moved from %.0f %% to %.0f %% between the earlier and the recent half (p = %.4f): leaked or outdated?",
 			f.Earlier*100, f.Recent*100, f.P)
+	case stats.TranslationSuspect:
+		return fmt.Sprintf("%.0f %% answer the %s version correctly against %.0f %% in English (p = %.4f): check the translation.",
+			f.Recent*100, strings.ToUpper(f.Language), f.Earlier*100, f.P)
 	case stats.Overexposed:
 		return fmt.Sprintf("On %.0f %% of recent forms (above %.0f %%): candidates may share it.", f.Value*100, f.Limit*100)
 	}

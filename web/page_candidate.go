@@ -52,7 +52,11 @@ func (s *Server) pageDashboard(c echo.Context) error {
 	cards := make([]tierCard, len(tiers))
 	for i, t := range tiers {
 		lc := localizer(c)
-		card := tierCard{Tier: t, Languages: []string{"en"}}
+		langs, err := s.exams.TierLanguages(ctx, t.Code)
+		if err != nil {
+			return err
+		}
+		card := tierCard{Tier: t, Languages: langs}
 		if t.IneligibleReason != "" && lc.has("eligibility."+t.IneligibleReason) {
 			card.Reason = lc.T("eligibility." + t.IneligibleReason)
 			if t.RetryAfter != nil {
@@ -91,7 +95,13 @@ func (s *Server) pageExamStart(c echo.Context) error {
 	if err := s.accounts.RequireVerifiedEmail(c.Request().Context(), u.ID); err != nil {
 		return err
 	}
-	a, err := s.exams.Start(c.Request().Context(), u.ID, u.Name, c.FormValue("tier"))
+	// The form offers the languages the exam can be filled in; without a
+	// choice the candidate reads the exam in the page's language.
+	lang := c.FormValue("language")
+	if lang == "" {
+		lang = localizer(c).Lang
+	}
+	a, err := s.exams.StartIn(c.Request().Context(), u.ID, u.Name, c.FormValue("tier"), lang)
 	if err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Code == "attempt_in_progress" {
 			if id, ok := ae.Extra["attempt_id"].(string); ok {

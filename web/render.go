@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -94,6 +95,15 @@ func localFuncs(lc *loc) template.FuncMap {
 var funcs = template.FuncMap{
 	"tierErr": tierFieldError,
 	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	// jsonText is v as JSON text, for a data- attribute a script reads
+	// (html/template escapes it for the attribute).
+	"jsonText": func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "null"
+		}
+		return string(b)
+	},
 	"trusted": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // only for HTML already sanitized by bank.RenderMarkdown
 	"minutes": func(secs int) int { return (secs + 59) / 60 },
 	"percent": func(f float64) float64 { return 100 * f },

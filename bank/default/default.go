@@ -2,7 +2,8 @@
 // from the competency framework (bank/competencies.yaml), public laws and
 // standards and the background articles in shared/seeds: one folder per tier,
 // one YAML file per competency area, in the
-// native bank format (docs/bank-format.md).
+// native bank format (docs/bank-format.md). Translations sit beside the
+// English in <tier>/<lang>/<area>.yaml (see translations.go).
 package defaultbank
 
 import (
@@ -15,19 +16,25 @@ import (
 	"github.com/mopscert/mopscert/bank"
 )
 
-//go:embed */*.yaml
+// The tier folders are named rather than globbed so that an optional
+// <tier>/de/ folder is embedded when present and its absence is no error.
+//
+//go:embed foundation practitioner leader
 var files embed.FS
 
-// Items returns every shipped item, file by file in name order.
-func Items() ([]bank.Item, error) {
-	names, err := fs.Glob(files, "*/*.yaml")
+// Items returns every shipped item, file by file in name order, with the
+// translations of the <tier>/<lang>/ folders merged in.
+func Items() ([]bank.Item, error) { return itemsFrom(files) }
+
+func itemsFrom(fsys fs.FS) ([]bank.Item, error) {
+	names, err := fs.Glob(fsys, "*/*.yaml")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	var out []bank.Item
 	for _, n := range names {
-		data, err := files.ReadFile(n)
+		data, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return nil, err
 		}
@@ -38,6 +45,9 @@ func Items() ([]bank.Item, error) {
 		for _, p := range parsed {
 			out = append(out, p.Item)
 		}
+	}
+	if err := mergeTranslations(fsys, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -36,6 +36,9 @@ type ItemParams struct {
 // items get HashDifficulty of their id.
 type Model struct {
 	Items map[string]ItemParams
+	// Variants overrides an item's parameters in one language, keyed by
+	// item id, then language: a translation that asks a harder question.
+	Variants map[string]map[string]ItemParams
 }
 
 // Params returns the parameters of an item.
@@ -44,6 +47,14 @@ func (m Model) Params(it *bank.Item) ItemParams {
 		return p
 	}
 	return ItemParams{Difficulty: HashDifficulty(it.ID)}
+}
+
+// ParamsIn returns the parameters of an item delivered in lang.
+func (m Model) ParamsIn(it *bank.Item, lang string) ItemParams {
+	if p, ok := m.Variants[it.ID][lang]; ok {
+		return p
+	}
+	return m.Params(it)
 }
 
 // HashDifficulty is a deterministic difficulty in [−1.5, 1.5] from an item

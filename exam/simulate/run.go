@@ -41,6 +41,10 @@ type Runner struct {
 	// AllowReal lets the simulation write into a database with real
 	// candidates.
 	AllowReal bool
+	// Languages the candidates take the exam in, in turn (candidate c takes
+	// Languages[c % len]); empty: English. Alternating keeps the ability
+	// distribution the same in every language.
+	Languages []string
 }
 
 // Summary is what a run did.
@@ -76,7 +80,11 @@ func (r *Runner) Run(ctx context.Context, tier string, n int) (Summary, error) {
 				return sum, fmt.Errorf("simulate: prerequisite for %s: %w", user, err)
 			}
 		}
-		a, err := r.Exams.Start(ctx, user, "Synthetic Candidate", tier)
+		lang := bank.English
+		if len(r.Languages) > 0 {
+			lang = r.Languages[c%len(r.Languages)]
+		}
+		a, err := r.Exams.StartIn(ctx, user, "Synthetic Candidate", tier, lang)
 		if err != nil {
 			return sum, fmt.Errorf("simulate: start %d: %w", c, err)
 		}
@@ -95,7 +103,7 @@ func (r *Runner) Run(ctx context.Context, tier string, n int) (Summary, error) {
 		share := float64(c) / float64(n)
 		for _, q := range form {
 			it := items[q.Ref]
-			p := r.Model.Params(it)
+			p := r.Model.ParamsIn(it, lang)
 			in := answerFor(q, it, func() bool { return p.Right(rng, theta, share) },
 				func() []int { return p.Respond(rng, it, theta, share) })
 			if r.Advance != nil {

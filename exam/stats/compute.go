@@ -90,7 +90,9 @@ func Compute(in Input) Result {
 		rest := make([]float64, len(rs))
 		total := make([]float64, len(rs))
 		var secs []float64
+		langs := make([]string, len(rs))
 		for k, r := range rs {
+			langs[k] = in.Attempts[r.attempt].Language
 			score[k] = r.r.Score
 			total[k] = totals[r.attempt]
 			rest[k] = total[k] - r.r.Score
@@ -129,6 +131,9 @@ func Compute(in Input) Result {
 			}
 			st.Flags = flags(st, score, th)
 		}
+		var langFlags []Flag
+		st.Languages, langFlags = byLanguage(langs, score, th)
+		st.Flags = append(st.Flags, langFlags...)
 		res.Items[i] = st
 	}
 	res.Test = testStats(in, totals, itemVar, th)

@@ -32,6 +32,8 @@ type Attempt struct {
 	Responses []Response
 	Percent   float64 // the stored score_percent
 	Passed    bool
+	// Language the attempt was delivered in ("" is English).
+	Language string
 }
 
 // Input is what Compute analyses.
@@ -70,12 +72,17 @@ type Thresholds struct {
 	// the last ExposureWindow attempts (500).
 	Overexposed    float64
 	ExposureWindow int
+	// TranslationP: two-sided p of the two-proportion z-test between an
+	// item's English facility and a translation's (0.01), each with at
+	// least MinN responses.
+	TranslationP float64
 }
 
 // DefaultThresholds are the classical-test-theory defaults.
 func DefaultThresholds() Thresholds {
 	return Thresholds{MinN: 30, TooEasy: 0.90, TooHard: 0.20, LowDiscrimination: 0.20, KeySuspect: 0,
-		WeakDistractorShare: 0.05, DriftP: 0.01, Overexposed: 0.5, ExposureWindow: 500}
+		WeakDistractorShare: 0.05, DriftP: 0.01, Overexposed: 0.5, ExposureWindow: 500,
+		TranslationP: 0.01}
 }
 
 // withDefaults fills zero fields from DefaultThresholds. KeySuspect's zero
@@ -105,6 +112,9 @@ func (t Thresholds) withDefaults() Thresholds {
 	}
 	if t.ExposureWindow <= 0 {
 		t.ExposureWindow = d.ExposureWindow
+	}
+	if t.TranslationP <= 0 {
+		t.TranslationP = d.TranslationP
 	}
 	return t
 }
@@ -162,7 +172,10 @@ type Flag struct {
 	Option   int      `json:"option"`            // weak_distractor: authored index; else -1
 	Earlier  float64  `json:"earlier,omitempty"` // drift: facility of the earlier half
 	Recent   float64  `json:"recent,omitempty"`  // drift: facility of the recent half
-	P        float64  `json:"p,omitempty"`       // drift: two-sided p
+	P        float64  `json:"p,omitempty"`       // drift, translation_suspect: two-sided p
+	// Language is translation_suspect's language; Earlier is then the
+	// English facility and Recent the translation's.
+	Language string `json:"language,omitempty"`
 }
 
 // ItemStats are one item version's figures; pointers are nil below MinN.
@@ -178,7 +191,10 @@ type ItemStats struct {
 	MedianSeconds  *float64
 	Exposure       float64 // share of the recent forms holding it (always shown)
 	Options        []OptionStats
-	Flags          []Flag
+	// Languages splits the facility by delivery language, English first;
+	// nil when every response was in one language.
+	Languages []LanguageStats
+	Flags     []Flag
 }
 
 // Bin is one histogram bar: percent scores in [From, To) (the last bin

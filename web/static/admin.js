@@ -96,6 +96,17 @@
       if (t === "ordering" || t === "matching") o.correct = false;
       if (t !== "matching") delete o.match;
     });
+    // The editor has no fields for the translations: keep those that still
+    // match the options (an edit that adds or removes an option needs the
+    // variant translated again, so that one is left out of the new version).
+    const tr = JSON.parse(form.dataset.translations || "null");
+    if (tr) {
+      const kept = {};
+      for (const [lang, v] of Object.entries(tr)) {
+        if ((v.options || []).length === item.options.length) kept[lang] = v;
+      }
+      if (Object.keys(kept).length) item.translations = kept;
+    }
     if (form.id && form.id.value) item.id = form.id.value;
     if (id) item.version = Number(form.dataset.version);
     return item;
