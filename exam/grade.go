@@ -68,28 +68,21 @@ func response(q questionRow, a Answer) bank.Response {
 	return r
 }
 
-// gradeForm grades a form. Items whose current status is void drop out of
-// the total and of their domain's total. The breakdown lists the domains in
-// display order and leaves out a domain with nothing left to score.
-//
-// score_percent is truncated, not rounded, to one decimal, and the attempt
-// passes when score_percent ≥ pass_percent: so a displayed 70.0 always means
-// at least 70 %, and 69.96 % shows as 69.9 and fails. A form whose every
-// item is void scores 0 and fails (a regrade is the remedy).
-func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, partial bool, passPercent int) grade {
+// gradeFromScores totals per-question scores (a question without one is out
+// of the total) with gradeForm's rules: score_percent truncated to one
+// decimal, pass at score_percent ≥ pass_percent, domains in display order.
+func gradeFromScores(qs []questionRow, scores map[string]float64, passPercent int) grade {
 	type sum struct {
 		correct float64
 		total   int
 	}
 	by := map[bank.Domain]*sum{}
-	g := grade{Scores: make(map[string]float64, len(qs))}
+	g := grade{Scores: scores}
 	for _, q := range qs {
-		it := items[q.Ref]
-		if it == nil || it.Status == bank.Void {
+		c, ok := scores[q.ID]
+		if !ok {
 			continue
 		}
-		c := it.Score(response(q, answers[q.ID]), partial)
-		g.Scores[q.ID] = c
 		d := by[q.Domain]
 		if d == nil {
 			d = &sum{}
@@ -101,7 +94,7 @@ func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[stri
 		g.Total++
 	}
 	if g.Total > 0 {
-		g.ScorePercent = math.Floor(g.Correct/float64(g.Total)*1000+1e-6) / 10
+		g.ScorePercent = floorTenth(g.Correct / float64(g.Total) * 100)
 	}
 	g.Outcome = OutcomeFailed
 	if g.Total > 0 && g.ScorePercent >= float64(passPercent) {
@@ -116,6 +109,24 @@ func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[stri
 		})
 	}
 	return g
+}
+
+// gradeForm grades a form. Items whose current status is void drop out of
+// the total and of their domain's total. The breakdown lists the domains in
+// display order and leaves out a domain with nothing left to score.
+//
+// score_percent is truncated, not rounded, to one decimal, and the attempt
+// passes when score_percent ≥ pass_percent: so a displayed 70.0 always means
+// at least 70 %, and 69.96 % shows as 69.9 and fails. A form whose every
+// item is void scores 0 and fails (a regrade is the remedy).
+func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, partial bool, passPercent int) grade {
+	scores := make(map[string]float64, len(qs))
+	for _, q := range qs {
+		if it := items[q.Ref]; it != nil && it.Status != bank.Void {
+			scores[q.ID] = it.Score(response(q, answers[q.ID]), partial)
+		}
+	}
+	return gradeFromScores(qs, scores, passPercent)
 }
 
 // domainOrder is the known domains in display order, then others sorted.

@@ -474,49 +474,6 @@ func maps(m map[string]float64) map[string]float64 {
 	return out
 }
 
-// gradeFromScores totals per-question scores (a question without one is out
-// of the total) with gradeForm's rules: score_percent truncated to one
-// decimal, pass at score_percent ≥ pass_percent, domains in display order.
-func gradeFromScores(qs []questionRow, scores map[string]float64, passPercent int) grade {
-	type sum struct {
-		correct float64
-		total   int
-	}
-	by := map[bank.Domain]*sum{}
-	g := grade{Scores: scores}
-	for _, q := range qs {
-		c, ok := scores[q.ID]
-		if !ok {
-			continue
-		}
-		d := by[q.Domain]
-		if d == nil {
-			d = &sum{}
-			by[q.Domain] = d
-		}
-		d.correct += c
-		d.total++
-		g.Correct += c
-		g.Total++
-	}
-	if g.Total > 0 {
-		g.ScorePercent = floorTenth(g.Correct / float64(g.Total) * 100)
-	}
-	g.Outcome = OutcomeFailed
-	if g.Total > 0 && g.ScorePercent >= float64(passPercent) {
-		g.Outcome = OutcomePassed
-	}
-	g.Correct = round(g.Correct, 3)
-	for _, d := range domainOrder(by) {
-		s := by[d]
-		g.Domains = append(g.Domains, DomainScore{
-			Domain: d, Correct: round(s.correct, 3), Total: s.total,
-			Percent: round(s.correct/float64(s.total)*100, 1),
-		})
-	}
-	return g
-}
-
 // floorTenth truncates a percentage to one decimal as gradeForm does.
 func floorTenth(pct float64) float64 {
 	v := pct*10 + 1e-6
