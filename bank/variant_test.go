@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +162,26 @@ func TestDrawPoolLanguages(t *testing.T) {
 	}
 	if got := ids("fr"); got != nil {
 		t.Errorf("French pool %v", got)
+	}
+}
+
+// A translation's fields are walked like an option's: a field given twice
+// is reported with both lines.
+func TestYAMLTranslationFieldGivenTwice(t *testing.T) {
+	src := `items:
+  - id: twice
+    domain: concepts
+    type: true_false
+    stem: "Is this a test?"
+    options: [{text: "True", correct: true}, {text: "False"}]
+    translations:
+      de:
+        stem: "Ist das ein Test?"
+        stem: "Noch einmal?"
+        options: [{text: "Wahr"}, {text: "Falsch"}]
+`
+	_, err := ParseYAML([]byte(src), ParseOptions{})
+	if err == nil || !strings.Contains(err.Error(), "translations.de.stem is given twice (first on line 9)") {
+		t.Fatalf("err = %v, want the second stem reported", err)
 	}
 }

@@ -270,16 +270,7 @@ func yamlOptions(v *yaml.Node, d *draft, errs *lineErrors) []Option {
 			opts = append(opts, o)
 			continue
 		}
-		seen := map[string]int{}
-		for j := 0; j+1 < len(e.Content); j += 2 {
-			k, f := yamlResolve(e.Content[j]), yamlResolve(e.Content[j+1])
-			key := prefix + "." + k.Value
-			if first, dup := seen[k.Value]; dup {
-				errs.add(k.Line, "%s is given twice (first on line %d)", key, first)
-				continue
-			}
-			seen[k.Value] = k.Line
-			d.lines[key] = k.Line
+		yamlFields(e, prefix, d, errs, func(key string, k, f *yaml.Node) {
 			switch k.Value {
 			case "text":
 				o.Text = yamlString(f, key, d, errs)
@@ -298,7 +289,7 @@ func yamlOptions(v *yaml.Node, d *draft, errs *lineErrors) []Option {
 			default:
 				errs.add(k.Line, "unknown field %q in an option; an option's fields are text, correct, feedback and match", k.Value)
 			}
-		}
+		})
 		opts = append(opts, o)
 	}
 	return opts
@@ -317,23 +308,14 @@ func yamlNumeric(v *yaml.Node, d *draft, errs *lineErrors) *NumericKey {
 	}
 	k := &NumericKey{}
 	hasValue := false
-	seen := map[string]int{}
-	for j := 0; j+1 < len(v.Content); j += 2 {
-		kn, f := yamlResolve(v.Content[j]), yamlResolve(v.Content[j+1])
-		key := "numeric." + kn.Value
-		if first, dup := seen[kn.Value]; dup {
-			errs.add(kn.Line, "%s is given twice (first on line %d)", key, first)
-			continue
-		}
-		seen[kn.Value] = kn.Line
-		d.lines[key] = kn.Line
+	yamlFields(v, "numeric", d, errs, func(key string, kn, f *yaml.Node) {
 		switch kn.Value {
 		case "value", "tolerance":
 			var x float64
 			if f.Kind != yaml.ScalarNode || (f.Tag != "!!int" && f.Tag != "!!float") || f.Decode(&x) != nil {
 				errs.add(f.Line, "%s: expected a number such as 12.5, found %s", key, yamlKind(f))
 				d.bad["numeric"] = true
-				continue
+				return
 			}
 			if kn.Value == "value" {
 				k.Value, hasValue = x, true
@@ -345,12 +327,31 @@ func yamlNumeric(v *yaml.Node, d *draft, errs *lineErrors) *NumericKey {
 		default:
 			errs.add(kn.Line, "unknown field %q in numeric; its fields are value, tolerance and unit", kn.Value)
 		}
-	}
+	})
 	if !hasValue && !d.bad["numeric"] {
 		errs.add(v.Line, "numeric: the value is missing")
 		d.bad["numeric"] = true
 	}
 	return k
+}
+
+// yamlFields walks the fields of a nested mapping (an option, a numeric
+// key, a translation) the same way everywhere: aliases resolved, each
+// field's line kept under prefix.name, a field given twice reported once
+// and skipped. field gets the full key, the key node and the value node.
+func yamlFields(m *yaml.Node, prefix string, d *draft, errs *lineErrors, field func(key string, k, v *yaml.Node)) {
+	seen := map[string]int{}
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		k, v := yamlResolve(m.Content[j]), yamlResolve(m.Content[j+1])
+		key := prefix + "." + k.Value
+		if first, dup := seen[k.Value]; dup {
+			errs.add(k.Line, "%s is given twice (first on line %d)", key, first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		d.lines[key] = k.Line
+		field(key, k, v)
+	}
 }
 
 func yamlTime(v *yaml.Node, field string, d *draft, errs *lineErrors) time.Time {

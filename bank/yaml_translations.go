@@ -2,7 +2,6 @@ package bank
 
 import (
 	"fmt"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -41,10 +40,7 @@ func yamlVariant(e *yaml.Node, prefix string, d *draft, errs *lineErrors) Varian
 		d.bad[prefix] = true
 		return vr
 	}
-	for j := 0; j+1 < len(e.Content); j += 2 {
-		k, f := yamlResolve(e.Content[j]), yamlResolve(e.Content[j+1])
-		key := prefix + "." + k.Value
-		d.lines[key] = k.Line
+	yamlFields(e, prefix, d, errs, func(key string, k, f *yaml.Node) {
 		switch k.Value {
 		case "stem":
 			vr.Stem = yamlString(f, key, d, errs)
@@ -59,7 +55,7 @@ func yamlVariant(e *yaml.Node, prefix string, d *draft, errs *lineErrors) Varian
 		default:
 			errs.add(k.Line, "unknown field %q in a translation; its fields are stem, exhibit, options, rationale and unit", k.Value)
 		}
-	}
+	})
 	return vr
 }
 
@@ -84,10 +80,7 @@ func yamlVariantOptions(v *yaml.Node, prefix string, d *draft, errs *lineErrors)
 			opts = append(opts, o)
 			continue
 		}
-		for j := 0; j+1 < len(e.Content); j += 2 {
-			k, f := yamlResolve(e.Content[j]), yamlResolve(e.Content[j+1])
-			key := p + "." + k.Value
-			d.lines[key] = k.Line
+		yamlFields(e, p, d, errs, func(key string, k, f *yaml.Node) {
 			switch k.Value {
 			case "text":
 				o.Text = yamlString(f, key, d, errs)
@@ -100,9 +93,9 @@ func yamlVariantOptions(v *yaml.Node, prefix string, d *draft, errs *lineErrors)
 				// ignoring a translator's correct: true silently.
 				errs.add(k.Line, "%s: which options are correct is set on the item, not in its translation", key)
 			default:
-				errs.add(k.Line, "unknown field %q in a translated option; its fields are %s", k.Value, strings.Join([]string{"text", "feedback", "match"}, ", "))
+				errs.add(k.Line, "unknown field %q in a translated option; its fields are text, feedback and match", k.Value)
 			}
-		}
+		})
 		opts = append(opts, o)
 	}
 	return opts
