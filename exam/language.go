@@ -35,6 +35,12 @@ func (s *Service) TierLanguages(ctx context.Context, tierCode string) ([]string,
 	if err != nil {
 		return nil, err
 	}
+	return s.LanguagesOf(ctx, t)
+}
+
+// LanguagesOf is TierLanguages for a tier the caller has already read (the
+// dashboard lists every tier, and need not read each one again).
+func (s *Service) LanguagesOf(ctx context.Context, t Tier) ([]string, error) {
 	out := []string{bank.English}
 	for _, l := range Languages[1:] {
 		pool, err := s.items.DrawPoolIn(ctx, t.Code, l)

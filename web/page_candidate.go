@@ -50,9 +50,9 @@ func (s *Server) pageDashboard(c echo.Context) error {
 		return err
 	}
 	cards := make([]tierCard, len(tiers))
+	lc := localizer(c)
 	for i, t := range tiers {
-		lc := localizer(c)
-		langs, err := s.exams.TierLanguages(ctx, t.Code)
+		langs, err := s.exams.LanguagesOf(ctx, t)
 		if err != nil {
 			return err
 		}
