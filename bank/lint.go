@@ -75,8 +75,8 @@ const (
 type Linter struct {
 	vendors map[string][]vendorName // keyed by the first word of the name
 	// Strict makes a missing competency an error on active items. Set it
-	// before use; the shipped bank is checked without it until its rewrite
-	// lands (see bank/default's MOPSCERT_STRICT_BANK).
+	// before use; the shipped bank's test lints with it, while imported
+	// banks that predate the competency framework may still load without.
 	Strict bool
 }
 
