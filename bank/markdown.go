@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
+	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -87,8 +88,29 @@ func RenderMarkdown(src string) string { return renderSafe(src, false) }
 
 // RenderInline renders a short text (an option) without the wrapping <p>.
 // Text that is more than one paragraph (a list, two paragraphs) is rendered
-// as blocks, as RenderMarkdown would.
-func RenderInline(src string) string { return renderSafe(src, true) }
+// as blocks, as RenderMarkdown would. A single line is never a block: a
+// German date option "10. März" would otherwise be an ordered list starting
+// at 10 and show as "März", and "- 5 %" a bullet.
+func RenderInline(src string) string {
+	if !strings.Contains(src, "\n") {
+		if m := blockMarkerRE.FindStringSubmatchIndex(src); m != nil {
+			// One of the groups holds the marker; a backslash before it
+			// makes it text.
+			for g := 2; g < len(m); g += 2 {
+				if m[g] >= 0 {
+					src = src[:m[g]] + "\\" + src[m[g]:]
+					break
+				}
+			}
+		}
+	}
+	return renderSafe(src, true)
+}
+
+// blockMarkerRE matches what would open an ordered or bullet list item, a
+// heading or a block quote at the start of a line; group 1 is the character
+// to escape.
+var blockMarkerRE = regexp.MustCompile(`^ {0,3}(?:[0-9]{1,9}([.)])|([-+*]|#{1,6}))(?:[ \t]|$)|^ {0,3}(>)`)
 
 func renderSafe(src string, inline bool) string {
 	source := []byte(src)

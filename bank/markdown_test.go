@@ -277,3 +277,23 @@ func BenchmarkRenderMarkdown(b *testing.B) {
 		_ = RenderMarkdown(stem)
 	}
 }
+
+// An option is one line of text: what would open a block there is text.
+func TestRenderInlineSingleLineIsNotABlock(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"10. März", "10. März"},
+		{"3) Juli", "3) Juli"},
+		{"- 5 %", "- 5 %"},
+		{"# of sends", "# of sends"},
+		{"> 30 days", "&gt; 30 days"},
+		{"10.5 %", "10.5 %"},
+		{"-5 %", "-5 %"},
+		{"**bold** text", "<strong>bold</strong> text"},
+		{"1. one\n2. two", "<ol>\n<li>one</li>\n<li>two</li>\n</ol>"},
+	}
+	for _, tc := range tests {
+		if got := RenderInline(tc.in); got != tc.want {
+			t.Errorf("RenderInline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -23,8 +23,8 @@ const englishFixture = `items:
     source: GDPR Recital 32
 `
 
-// translationFixture is cut down from bank/translations/de (the drafts are
-// not shipped; this is only a realistic example).
+// translationFixture is cut down from foundation/de/privacy.yaml (kept
+// short and separate so the merge checks do not depend on shipped content).
 const translationFixture = `translations:
   - id: fnd-privacy-preticked-box
     stem: Ein Anmeldeformular in der EU enthält ein bereits angekreuztes Kästchen. Ist das eine wirksame Einwilligung nach der DSGVO?
