@@ -25,7 +25,31 @@ var (
 // digits ("1,250", "2.500") means one thing in English and another in
 // German, so it is ErrNumberAmbiguous rather than a silent guess that could
 // cost the candidate the point.
-func ParseNumber(s string) (float64, error) {
+func ParseNumber(s string) (float64, error) { return parseNumber(s, "") }
+
+// ParseNumberIn is ParseNumber for a candidate answering in a language
+// ("en", "de"): the one separator followed by three digits that
+// ParseNumber cannot read is read by the language's convention, so in
+// German "34.000" is 34000 and "1,250" is 1.25, in English "34,000" is
+// 34000 and "1.250" is 1.25. Everything ParseNumber reads, ParseNumberIn
+// reads the same in every language ("1.5" is 1.5 in German too: a point not
+// followed by three digits cannot be a German thousands separator), so an
+// answer stored before the language counted scores the same on a regrade.
+// Any other language is ParseNumber.
+func ParseNumberIn(s, lang string) (float64, error) { return parseNumber(s, lang) }
+
+// decimalSeparator is a language's decimal separator, 0 when not known.
+func decimalSeparator(lang string) byte {
+	switch lang {
+	case "en":
+		return '.'
+	case "de":
+		return ','
+	}
+	return 0
+}
+
+func parseNumber(s, lang string) (float64, error) {
 	unitLike := func(r rune) bool {
 		return (unicode.IsLetter(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) || r == '%' || r == '\u202f') && r != '−'
 	}
@@ -76,7 +100,13 @@ func ParseNumber(s string) (float64, error) {
 		dec := max(comma, point)
 		intPart, frac = s[:dec], s[dec+1:]
 		if len(frac) == 3 && len(intPart) >= 1 && len(intPart) <= 3 && intPart[0] != '0' {
-			return 0, ErrNumberAmbiguous
+			switch decimalSeparator(lang) {
+			case 0:
+				return 0, ErrNumberAmbiguous
+			case s[dec]: // the language's decimal separator: as read
+			default: // its thousands separator
+				intPart, frac = intPart+frac, ""
+			}
 		}
 	default:
 		intPart = s

@@ -81,9 +81,10 @@ func (s *Service) saveTx(ctx context.Context, tx *sql.Tx, userID, attemptID, que
 	var status Status
 	var deadline time.Time
 	var qType, order, matchOrder sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT a.user_id, a.status, a.deadline, q.type, q.option_order, q.match_order
+	var lang string
+	err := tx.QueryRowContext(ctx, `SELECT a.user_id, a.status, a.deadline, a.language, q.type, q.option_order, q.match_order
 		FROM attempts a LEFT JOIN attempt_questions q ON q.attempt_id = a.id AND q.question_id = ?
-		WHERE a.id = ?`, questionID, attemptID).Scan(&owner, &status, &deadline, &qType, &order, &matchOrder)
+		WHERE a.id = ?`, questionID, attemptID).Scan(&owner, &status, &deadline, &lang, &qType, &order, &matchOrder)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && owner != userID) {
 		return deadline, ErrNotFound
 	}
@@ -105,7 +106,7 @@ func (s *Service) saveTx(ctx context.Context, tx *sql.Tx, userID, attemptID, que
 	if err := json.Unmarshal([]byte(matchOrder.String), &mord); err != nil {
 		return deadline, fmt.Errorf("save answer: match order: %w", err)
 	}
-	choices, value, err := normalizeAnswer(bank.Type(qType.String), len(ord), len(mord), in)
+	choices, value, err := normalizeAnswer(bank.Type(qType.String), len(ord), len(mord), lang, in)
 	if err != nil {
 		return deadline, err
 	}
@@ -139,8 +140,10 @@ func (s *Service) saveTx(ctx context.Context, tx *sql.Tx, userID, attemptID, que
 // displayed options (m displayed answers for matching) and returns what is
 // stored: the choices (sorted for the option types, in the candidate's
 // order for ordering, per prompt for matching) and the typed value. An
-// empty answer comes back as no choices and no value.
-func normalizeAnswer(t bank.Type, n, m int, in AnswerInput) ([]string, string, error) {
+// empty answer comes back as no choices and no value. A typed number is
+// read in lang, the attempt's language (grading reads it the same way); the
+// value is stored as typed.
+func normalizeAnswer(t bank.Type, n, m int, lang string, in AnswerInput) ([]string, string, error) {
 	value := strings.TrimSpace(in.Value)
 	if t != bank.Numeric && value != "" {
 		return nil, "", withMessage(ErrInvalidChoice, "This question takes choices, not a typed value.")
@@ -153,7 +156,7 @@ func normalizeAnswer(t bank.Type, n, m int, in AnswerInput) ([]string, string, e
 		if value == "" {
 			return []string{}, "", nil
 		}
-		if _, err := bank.ParseNumber(value); err != nil {
+		if _, err := bank.ParseNumberIn(value, lang); err != nil {
 			return nil, "", numberMessage(value, err)
 		}
 		return []string{}, value, nil

@@ -82,7 +82,7 @@ func BenchmarkGrade40(b *testing.B) {
 	qs, items, answers := gradeFixture(spec)
 	b.ReportAllocs()
 	for b.Loop() {
-		gradeForm(qs, items, answers, false, 70)
+		gradeForm(qs, items, answers, "en", false, 70)
 	}
 }
 

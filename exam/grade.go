@@ -37,12 +37,13 @@ type grade struct {
 
 // response maps a saved answer from displayed ids back to authored indexes
 // for Item.Score, which holds the scoring rules of every type. Ids that no
-// longer fit (they are checked at save) are dropped, never guessed.
-func response(q questionRow, a Answer) bank.Response {
+// longer fit (they are checked at save) are dropped, never guessed. A typed
+// number is read in lang, the attempt's language, as it was at save.
+func response(q questionRow, a Answer, lang string) bank.Response {
 	var r bank.Response
 	switch q.Type {
 	case bank.Numeric:
-		if v, err := bank.ParseNumber(a.Value); err == nil {
+		if v, err := bank.ParseNumberIn(a.Value, lang); err == nil {
 			r.Value = &v
 		}
 	case bank.Matching:
@@ -119,11 +120,11 @@ func gradeFromScores(qs []questionRow, scores map[string]float64, passPercent in
 // passes when score_percent ≥ pass_percent: so a displayed 70.0 always means
 // at least 70 %, and 69.96 % shows as 69.9 and fails. A form whose every
 // item is void scores 0 and fails (a regrade is the remedy).
-func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, partial bool, passPercent int) grade {
+func gradeForm(qs []questionRow, items map[bank.Ref]*bank.Item, answers map[string]Answer, lang string, partial bool, passPercent int) grade {
 	scores := make(map[string]float64, len(qs))
 	for _, q := range qs {
 		if it := items[q.Ref]; it != nil && it.Status != bank.Void {
-			scores[q.ID] = it.Score(response(q, answers[q.ID]), partial)
+			scores[q.ID] = it.Score(response(q, answers[q.ID], lang), partial)
 		}
 	}
 	return gradeFromScores(qs, scores, passPercent)

@@ -18,21 +18,26 @@ func TestResponse(t *testing.T) {
 		name string
 		q    questionRow
 		a    Answer
+		lang string
 		want bank.Response
 	}{
-		{"Single", questionRow{Type: bank.Single, Order: []int{2, 0, 1}}, Answer{Choices: []string{"a"}}, bank.Response{Picked: []int{2}}},
-		{"MultipleDropsUnknown", questionRow{Type: bank.Multiple, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "z"}}, bank.Response{Picked: []int{0, 1}}},
-		{"OrderingKeepsOrder", questionRow{Type: bank.Ordering, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "a"}}, bank.Response{Picked: []int{0, 1, 2}}},
+		{"Single", questionRow{Type: bank.Single, Order: []int{2, 0, 1}}, Answer{Choices: []string{"a"}}, "", bank.Response{Picked: []int{2}}},
+		{"MultipleDropsUnknown", questionRow{Type: bank.Multiple, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "z"}}, "", bank.Response{Picked: []int{0, 1}}},
+		{"OrderingKeepsOrder", questionRow{Type: bank.Ordering, Order: []int{2, 0, 1}}, Answer{Choices: []string{"b", "c", "a"}}, "", bank.Response{Picked: []int{0, 1, 2}}},
 		{"Matching", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}},
 			// prompt a is authored 1; answer b shows authored 0's match…
-			Answer{Choices: []string{"c", "a", ""}}, bank.Response{Matches: []int{-1, 1, 2}}},
-		{"MatchingBlank", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}}, Answer{}, bank.Response{Matches: []int{-1, -1, -1}}},
-		{"NumericComma", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "13,3 %"}, bank.Response{Value: ptr(13.3)}},
-		{"NumericBlank", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{}, bank.Response{}},
+			Answer{Choices: []string{"c", "a", ""}}, "", bank.Response{Matches: []int{-1, 1, 2}}},
+		{"MatchingBlank", questionRow{Type: bank.Matching, Order: []int{1, 2, 0}, MatchOrder: []int{2, 0, 1}}, Answer{}, "", bank.Response{Matches: []int{-1, -1, -1}}},
+		{"NumericComma", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "13,3 %"}, "", bank.Response{Value: ptr(13.3)}},
+		{"NumericBlank", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{}, "", bank.Response{}},
+		{"NumericGermanThousands", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "34.000"}, "de", bank.Response{Value: ptr(34000.0)}},
+		{"NumericEnglishPoint", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "34.000"}, "en", bank.Response{Value: ptr(34.0)}},
+		{"NumericEnglishThousands", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "34,000"}, "en", bank.Response{Value: ptr(34000.0)}},
+		{"NumericNoLanguageAmbiguous", questionRow{Type: bank.Numeric, Order: []int{}}, Answer{Value: "34,000"}, "", bank.Response{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := response(tt.q, tt.a); !reflect.DeepEqual(got, tt.want) {
+			if got := response(tt.q, tt.a, tt.lang); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("response = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -135,7 +140,7 @@ func TestGradeForm(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			qs, items, answers := gradeFixture(tt.qs)
-			got := gradeForm(qs, items, answers, tt.partial, tt.pass)
+			got := gradeForm(qs, items, answers, "en", tt.partial, tt.pass)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("grade =\n%+v\nwant\n%+v", got, tt.want)
 			}
@@ -171,7 +176,7 @@ func TestGradePassMark(t *testing.T) {
 				}
 			}
 			qs, items, answers := gradeFixture(spec)
-			g := gradeForm(qs, items, answers, false, tt.pass)
+			g := gradeForm(qs, items, answers, "en", false, tt.pass)
 			if g.ScorePercent != tt.score || g.Outcome != tt.want {
 				t.Errorf("score %v %s, want %v %s", g.ScorePercent, g.Outcome, tt.score, tt.want)
 			}

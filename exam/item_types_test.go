@@ -126,7 +126,7 @@ func TestTypedAttemptSaveResumeGrade(t *testing.T) {
 		in   AnswerInput
 	}{
 		{"NumericText", num.ID, AnswerInput{Value: "about thirteen"}},
-		{"NumericAmbiguous", num.ID, AnswerInput{Value: "1,250"}},
+		{"NumericTwoDecimalSeparators", num.ID, AnswerInput{Value: "1.2.3,4,5"}},
 		{"NumericChoices", num.ID, AnswerInput{Choices: []string{"a"}}},
 		{"OrderingIncomplete", ord.ID, AnswerInput{Choices: []string{"a", "b"}}},
 		{"OrderingTwice", ord.ID, AnswerInput{Choices: []string{"a", "a", "b", "c"}}},

@@ -335,7 +335,7 @@ func (s *Service) regradeAttempt(ctx context.Context, tx *sql.Tx, a *attemptRow,
 	if err != nil {
 		return nil, err
 	}
-	g := gradeForm(qs, items, answers, a.PartialCredit, a.PassPercent)
+	g := gradeForm(qs, items, answers, a.Language, a.PartialCredit, a.PassPercent)
 	g = applyAdjustments(g, qs, items, answers, a, adjs)
 	if g.ScorePercent == a.Score && g.Outcome == a.Outcome && g.Correct == a.Correct && g.Total == int(a.Total) {
 		return nil, nil
@@ -458,7 +458,7 @@ func applyAdjustments(g grade, qs []questionRow, items map[bank.Ref]*bank.Item, 
 				for i := range rk.Options {
 					rk.Options[i].Correct = slices.Contains(adj.Correct, i)
 				}
-				one := gradeForm([]questionRow{q}, map[bank.Ref]*bank.Item{q.Ref: &rk}, answers, a.PartialCredit, a.PassPercent)
+				one := gradeForm([]questionRow{q}, map[bank.Ref]*bank.Item{q.Ref: &rk}, answers, a.Language, a.PartialCredit, a.PassPercent)
 				scores[q.ID] = one.Scores[q.ID]
 			}
 		}

@@ -132,7 +132,7 @@ func (s *Service) finalize(ctx context.Context, a *attemptRow) (res *Result, won
 			if err != nil {
 				return err
 			}
-			g := gradeForm(qs, items, answers, a.PartialCredit, a.PassPercent)
+			g := gradeForm(qs, items, answers, a.Language, a.PartialCredit, a.PassPercent)
 			if g, err = s.adjustGrade(ctx, tx, a, qs, items, answers, g); err != nil {
 				return err
 			}

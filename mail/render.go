@@ -30,13 +30,14 @@ type Renderer struct {
 
 // Languages are those the renderer has wording for; the first is the
 // fallback.
-var Languages = []string{"en"}
+var Languages = []string{"en", "de"}
 
 // NewRenderer parses the templates; links are made absolute with baseURL.
 func NewRenderer(baseURL string) (*Renderer, error) {
 	r := &Renderer{baseURL: strings.TrimRight(baseURL, "/"), text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
-	funcs := map[string]any{"link": r.link, "reason": revokeReason}
 	for _, lang := range Languages {
+		funcs := wordsFuncs(lang)
+		funcs["link"] = r.link
 		t, err := texttemplate.New(lang).Option("missingkey=zero").Funcs(funcs).ParseFS(templateFS, "templates/"+lang+".txt.tmpl")
 		if err != nil {
 			return nil, fmt.Errorf("mail templates %s: %w", lang, err)
@@ -55,21 +56,6 @@ func (r *Renderer) link(path string) string {
 		return path
 	}
 	return r.baseURL + path
-}
-
-// revokeReason words a public revocation reason code (exam/cert).
-func revokeReason(code string) string {
-	switch code {
-	case "issued_in_error":
-		return "it was issued in error"
-	case "misconduct":
-		return "of a breach of the exam rules"
-	case "holder_request":
-		return "you asked for it"
-	case "regrade":
-		return "a question was regraded and the result changed"
-	}
-	return "of a decision by the certification team"
 }
 
 // Render words m. An unknown kind or language is an error (for kinds) or

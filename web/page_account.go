@@ -37,7 +37,7 @@ func (s *Server) message(c echo.Context, status int, title, text, linkText, link
 }
 
 func (s *Server) pageForgot(c echo.Context) error {
-	return s.render(c, http.StatusOK, "forgot", page{Title: "Forgotten password", Nav: "login"})
+	return s.render(c, http.StatusOK, "forgot", page{Title: localizer(c).T("forgot.title"), Nav: "login"})
 }
 
 func (s *Server) pageForgotPost(c echo.Context) error {
@@ -47,61 +47,63 @@ func (s *Server) pageForgotPost(c echo.Context) error {
 	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
+	lc := localizer(c)
 	email := c.FormValue("email")
 	if email == "" {
-		return s.render(c, http.StatusUnprocessableEntity, "forgot", page{Title: "Forgotten password", Nav: "login",
-			Errors: map[string]string{"email": "Enter the e-mail address you signed up with."}})
+		return s.render(c, http.StatusUnprocessableEntity, "forgot", page{Title: lc.T("forgot.title"), Nav: "login",
+			Errors: map[string]string{"email": lc.T("forgot.email_required")}})
 	}
 	s.requestReset(email)
-	return s.message(c, http.StatusOK, "Check your mailbox",
-		"If an account has the address "+email+", we have sent it a link to choose a new password. The link works once, for 30 minutes. Nothing arrived? Look in the spam folder, or ask again in a few minutes.",
-		"Back to sign in", "/login")
+	return s.message(c, http.StatusOK, lc.T("forgot.sent_title"), lc.T("forgot.sent_text", "Email", email),
+		lc.T("forgot.back"), "/login")
 }
 
 func (s *Server) pageReset(c echo.Context) error {
-	return s.render(c, http.StatusOK, "reset", page{Title: "Choose a new password", Form: map[string]string{"token": c.QueryParam("token")}})
+	return s.render(c, http.StatusOK, "reset", page{Title: localizer(c).T("reset.title"), Form: map[string]string{"token": c.QueryParam("token")}})
 }
 
 func (s *Server) pageResetPost(c echo.Context) error {
 	if err := s.anonCSRF(c); err != nil {
 		return err
 	}
+	lc := localizer(c)
 	tok := c.FormValue("token")
 	err := s.accounts.ResetPassword(c.Request().Context(), tok, c.FormValue("password"))
 	if errors.Is(err, account.ErrInvalidToken) {
-		return s.message(c, http.StatusBadRequest, "This link has expired", err.(*apperr.Error).Message, "Ask for a new link", "/forgot-password")
+		return s.message(c, http.StatusBadRequest, lc.T("link.expired_title"), lc.errorMessage(err.(*apperr.Error)), lc.T("reset.ask_new"), "/forgot-password")
 	}
 	if err != nil {
 		fields, msg := fieldErrors(err)
 		if msg == "" {
 			return err
 		}
-		return s.render(c, http.StatusUnprocessableEntity, "reset", page{Title: "Choose a new password", Form: map[string]string{"token": tok}, Errors: fields})
+		return s.render(c, http.StatusUnprocessableEntity, "reset", page{Title: lc.T("reset.title"), Form: map[string]string{"token": tok}, Errors: fields})
 	}
 	s.clearSessionCookie(c)
-	return s.message(c, http.StatusOK, "Your password is changed", "You can sign in with the new password now. Every device that was signed in has been signed out.", "Sign in", "/login")
+	return s.message(c, http.StatusOK, lc.T("reset.done_title"), lc.T("reset.done_text"), lc.T("login.submit"), "/login")
 }
 
 func (s *Server) pageVerifyEmail(c echo.Context) error {
-	return s.render(c, http.StatusOK, "verify_email", page{Title: "Confirm your e-mail address", Form: map[string]string{"token": c.QueryParam("token")}})
+	return s.render(c, http.StatusOK, "verify_email", page{Title: localizer(c).T("verify_email.title"), Form: map[string]string{"token": c.QueryParam("token")}})
 }
 
 func (s *Server) pageVerifyEmailPost(c echo.Context) error {
 	if err := s.anonCSRF(c); err != nil {
 		return err
 	}
+	lc := localizer(c)
 	err := s.accounts.VerifyEmail(c.Request().Context(), c.FormValue("token"))
 	if errors.Is(err, account.ErrInvalidToken) {
-		next, text := "/login", "Sign in to ask for a new link."
+		next, text := "/login", lc.T("verify_email.new_link_sign_in")
 		if currentUser(c) != nil {
-			next, text = "/account", "Ask for a new link on your account page."
+			next, text = "/account", lc.T("verify_email.new_link_account")
 		}
-		return s.message(c, http.StatusBadRequest, "This link has expired", err.(*apperr.Error).Message+" "+text, "Continue", next)
+		return s.message(c, http.StatusBadRequest, lc.T("link.expired_title"), lc.errorMessage(err.(*apperr.Error))+" "+text, lc.T("verify_email.continue"), next)
 	}
 	if err != nil {
 		return err
 	}
-	return s.message(c, http.StatusOK, "Your e-mail address is confirmed", "Thank you. You can take exams now.", "Go to my certification", "/dashboard")
+	return s.message(c, http.StatusOK, lc.T("verify_email.done_title"), lc.T("verify_email.done_text"), lc.T("home.go_dashboard"), "/dashboard")
 }
 
 // accountView is what the settings page shows.
@@ -127,22 +129,16 @@ func (s *Server) accountPage(c echo.Context, status int, p page) error {
 	if err != nil {
 		return err
 	}
-	p.Title, p.Nav = "Your account", "account"
+	p.Title, p.Nav = localizer(c).T("account.title"), "account"
 	p.Data = accountView{Verified: ok, MailOn: s.mailOn, Language: lang, NameChanges: ncs}
 	return s.render(c, status, "account", p)
 }
 
 func (s *Server) pageAccount(c echo.Context) error {
 	p := page{}
-	switch c.QueryParam("done") {
-	case "password":
-		p.Flash = "Your password is changed. Your other devices were signed out."
-	case "email":
-		p.Flash = "We have sent a link to the new address. The change happens when you open it; until then mail goes to the current address."
-	case "verify":
-		p.Flash = "We have sent you a new confirmation link."
-	case "name":
-		p.Flash = "Your request is sent. An administrator will decide; we will tell you by e-mail."
+	switch done := c.QueryParam("done"); done {
+	case "password", "email", "verify", "name":
+		p.Flash = localizer(c).T("account.done." + done)
 	}
 	return s.accountPage(c, http.StatusOK, p)
 }

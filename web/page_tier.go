@@ -48,11 +48,12 @@ func (s *Server) pageTier(c echo.Context) error {
 		if t.Code != c.Param("code") {
 			continue
 		}
-		return s.render(c, http.StatusOK, "tier", page{Title: t.Name, Nav: "dashboard", Data: map[string]any{
+		lc := localizer(c)
+		return s.render(c, http.StatusOK, "tier", page{Title: lc.tierName(t.Code, t.Name), Nav: "dashboard", Data: map[string]any{
 			"Tier": t, "Areas": bank.Competencies().Syllabus(t.Code), "Samples": samples[t.Code],
 			"RetakeHours": t.RetakeWaitSeconds / 3600,
-			"Mix": fmt.Sprintf("%d on concepts, %d on tools, %d on soft skills",
-				t.Blueprint[bank.Concepts], t.Blueprint[bank.Tools], t.Blueprint[bank.SoftSkills]),
+			"Mix": lc.T("tier.mix", "Concepts", lc.Num(t.Blueprint[bank.Concepts]), "Tools", lc.Num(t.Blueprint[bank.Tools]),
+				"Soft", lc.Num(t.Blueprint[bank.SoftSkills])),
 		}})
 	}
 	return echo.ErrNotFound

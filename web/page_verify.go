@@ -89,7 +89,7 @@ func (s *Server) pageVerifyPost(c echo.Context) error {
 	if in == "" {
 		return s.render(c, http.StatusUnprocessableEntity, "verify", page{Title: localizer(c).T("verify.title"), Nav: "verify",
 			Data:   map[string]any{"Input": ""},
-			Errors: map[string]string{"q": "Paste the verification link, type the certificate id, or choose the PDF."}})
+			Errors: map[string]string{"q": localizer(c).T("verify.input_required")}})
 	}
 	var v cert.Verification
 	switch {

@@ -59,7 +59,16 @@ func localFuncs(lc *loc) template.FuncMap {
 			}
 			return template.HTML(lc.T(id, esc...)) //nolint:gosec // see above
 		},
-		"lang":         func() string { return lc.Lang },
+		"lang": func() string { return lc.Lang },
+		// when/whenp show a time in the page's language until
+		// static/localtime.js converts it to the reader's zone.
+		"when": func(t time.Time) template.HTML { return whenIn(lc.Lang, t) },
+		"whenp": func(t *time.Time) template.HTML {
+			if t == nil {
+				return ""
+			}
+			return whenIn(lc.Lang, *t)
+		},
 		"num":          lc.Num,
 		"date":         func(t time.Time) string { return formatDate(lc.Lang, t) },
 		"datetime":     func(t time.Time) string { return formatDateTime(lc.Lang, t) },

@@ -4,7 +4,7 @@
   "use strict";
   var fmt;
   try {
-    fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+    fmt = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short" });
   } catch (e) {
     return;
   }
