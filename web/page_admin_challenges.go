@@ -109,7 +109,7 @@ func (s *Server) pageChallenges(c echo.Context) error {
 			if err != nil {
 				continue // a tier renamed or gone: the figures are optional
 			}
-			g.Stats = append(g.Stats, itemRows([]*exam.TierStats{ts}, g.ItemID)...)
+			g.Stats = append(g.Stats, itemRows(localizer(c), []*exam.TierStats{ts}, g.ItemID)...)
 		}
 	}
 	return s.render(c, http.StatusOK, "admin_challenges", page{Title: "Challenges", Nav: "challenges", Flash: c.QueryParam("flash"),
