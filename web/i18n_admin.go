@@ -18,6 +18,13 @@ import (
 func adminFuncs(lc *loc) template.FuncMap {
 	return template.FuncMap{
 		"fixed": func(v any, decimals int) string { return formatFixed(lc.Lang, toFloat(v), decimals) },
+		// fixedp is fixed for an optional figure: a dash when there is none.
+		"fixedp": func(v *float64, decimals int) string {
+			if v == nil {
+				return "–"
+			}
+			return formatFixed(lc.Lang, *v, decimals)
+		},
 		"when":  func(t time.Time) template.HTML { return whenIn(lc.Lang, t) },
 		"whenp": func(t *time.Time) template.HTML {
 			if t == nil {
