@@ -25,7 +25,7 @@ func adminFuncs(lc *loc) template.FuncMap {
 			}
 			return formatFixed(lc.Lang, *v, decimals)
 		},
-		"when":  func(t time.Time) template.HTML { return whenIn(lc.Lang, t) },
+		"when": func(t time.Time) template.HTML { return whenIn(lc.Lang, t) },
 		"whenp": func(t *time.Time) template.HTML {
 			if t == nil {
 				return ""
