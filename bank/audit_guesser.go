@@ -12,6 +12,10 @@ import (
 // beat chance by more than this many percentage points gets a warning.
 const guesserMarginPoints = 10
 
+// AuditGuesserMargin is guesserMarginPoints for callers that word the
+// guesser_above_chance finding themselves (the pages, per language).
+const AuditGuesserMargin = guesserMarginPoints
+
 // guessContext is what the guesser knows of a tier's habits: how many keys
 // a multiple-answer item usually has, and which true/false key is commoner.
 type guessContext struct {

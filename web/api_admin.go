@@ -125,7 +125,7 @@ func (s *Server) handleItemCreate(c echo.Context) error {
 		return err
 	}
 	if in.Version != 0 {
-		return apperr.Fielded(map[string]string{"version": "A new item has no version; the server sets it."})
+		return apperr.Fielded(map[string]string{"version": localizer(c).T("admin.api.new_item_version")})
 	}
 	it := in.item()
 	if err := s.bank.CreateItem(c.Request().Context(), it, actor(c)); err != nil {
@@ -160,7 +160,7 @@ func (s *Server) handleItemUpdate(c echo.Context) error {
 		return err
 	}
 	if in.ID != "" && in.ID != c.Param("id") {
-		return apperr.Fielded(map[string]string{"id": "The id in the body differs from the one in the address."})
+		return apperr.Fielded(map[string]string{"id": localizer(c).T("admin.api.id_mismatch")})
 	}
 	it := in.item()
 	it.ID = c.Param("id")
@@ -442,7 +442,7 @@ func (s *Server) handleCertificateRevoke(c echo.Context) error {
 	case r.PublicReason == "" && r.Note == "":
 		cr, err = s.certs.Revoke(ctx, c.Param("id"), r.Reason, actor(c))
 	case r.Reason != "":
-		return apperr.Fielded(map[string]string{"reason": "Send either reason, or public_reason with an optional note."})
+		return apperr.Fielded(map[string]string{"reason": localizer(c).T("admin.api.revoke_reason")})
 	default:
 		cr, err = s.certs.RevokeWith(ctx, c.Param("id"), cert.Revocation{PublicReason: r.PublicReason, Note: r.Note}, actor(c))
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"fmt"
 	"math"
 	"net/http"
 	"sort"
@@ -102,7 +101,7 @@ func ci(iv *stats.Interval) []float64 {
 	return []float64{math.Round(iv.Low*1e4) / 1e4, math.Round(iv.High*1e4) / 1e4}
 }
 
-func itemJSON(ts *exam.TierStats, it stats.ItemStats) itemStatsJSON {
+func itemJSON(lc *loc, ts *exam.TierStats, it stats.ItemStats) itemStatsJSON {
 	out := itemStatsJSON{
 		ItemID: it.ID, Version: it.Version, Tier: ts.Tier, N: it.N,
 		Facility: r4(it.Facility), FacilityCI: ci(it.FacilityCI), ItemRestR: r4(it.ItemRest), ItemRestCI: ci(it.ItemRestCI),
@@ -121,40 +120,12 @@ func itemJSON(ts *exam.TierStats, it stats.ItemStats) itemStatsJSON {
 		out.Languages = append(out.Languages, languageJSON{Language: l.Language, N: l.N, Facility: r4(l.Facility), FacilityCI: ci(l.FacilityCI)})
 	}
 	for _, f := range it.Flags {
-		out.Flags = append(out.Flags, flagJSON{Code: f.Code, Severity: string(f.Severity), Message: flagMessage(f)})
+		out.Flags = append(out.Flags, flagJSON{Code: f.Code, Severity: string(f.Severity), Message: lc.flagMessage(f)})
 		if r := f.Severity.Rank(); r < out.rank {
 			out.rank, out.Severity = r, string(f.Severity)
 		}
 	}
 	return out
-}
-
-// flagMessage words a flag for people, from its code and figures.
-func flagMessage(f stats.Flag) string {
-	switch f.Code {
-	case stats.KeySuspect:
-		return fmt.Sprintf("Stronger candidates do worse on this item (item–rest r %.2f): check the key.", f.Value)
-	case stats.LowDiscrimination:
-		return fmt.Sprintf("The item barely separates stronger from weaker candidates (item–rest r %.2f, below %.2f).", f.Value, f.Limit)
-	case stats.TooEasy:
-		return fmt.Sprintf("%.0f %% answer it correctly (above %.0f %%): it tells little about anyone.", f.Value*100, f.Limit*100)
-	case stats.TooHard:
-		return fmt.Sprintf("Only %.0f %% answer it correctly (below %.0f %%): check the key and the wording.", f.Value*100, f.Limit*100)
-	case stats.WeakDistractor:
-		if f.Limit > 0 {
-			return fmt.Sprintf("Option %d is chosen by %.1f %% (below %.0f %%): it does not distract.", f.Option+1, f.Value*100, f.Limit*100)
-		}
-		return fmt.Sprintf("Option %d attracts stronger candidates (point-biserial %.2f, not negative): is it also right?", f.Option+1, f.Value)
-	case stats.Drift:
-		return fmt.Sprintf("Facility moved from %.0f %% to %.0f %% between the earlier and the recent half (p = %.4f): leaked or outdated?",
-			f.Earlier*100, f.Recent*100, f.P)
-	case stats.TranslationSuspect:
-		return fmt.Sprintf("%.0f %% answer the %s version correctly against %.0f %% in English (p = %.4f): check the translation.",
-			f.Recent*100, strings.ToUpper(f.Language), f.Earlier*100, f.P)
-	case stats.Overexposed:
-		return fmt.Sprintf("On %.0f %% of recent forms (above %.0f %%): candidates may share it.", f.Value*100, f.Limit*100)
-	}
-	return f.Code
 }
 
 // tierStatsList computes the statistics of one tier, or of every tier
@@ -184,12 +155,12 @@ func (s *Server) tierStatsList(c echo.Context, code string, since time.Time) ([]
 }
 
 // itemRows are the items of the tiers, optionally one item's versions.
-func itemRows(list []*exam.TierStats, itemID string) []itemStatsJSON {
+func itemRows(lc *loc, list []*exam.TierStats, itemID string) []itemStatsJSON {
 	out := []itemStatsJSON{}
 	for _, ts := range list {
 		for _, it := range ts.Items {
 			if itemID == "" || it.ID == itemID {
-				out = append(out, itemJSON(ts, it))
+				out = append(out, itemJSON(lc, ts, it))
 			}
 		}
 	}
@@ -238,7 +209,7 @@ func (s *Server) handleStatsItems(c echo.Context) error {
 	if len(list) > 0 {
 		minN = list[0].MinN
 	}
-	rows := itemRows(list, c.QueryParam("item_id"))
+	rows := itemRows(localizer(c), list, c.QueryParam("item_id"))
 	sortItems(rows, "item")
 	return c.JSON(http.StatusOK, map[string]any{"min_n": minN, "items": rows})
 }
@@ -313,7 +284,7 @@ func (s *Server) handleStatsItemsCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := itemRows(list, c.QueryParam("item_id"))
+	rows := itemRows(localizer(c), list, c.QueryParam("item_id"))
 	sortItems(rows, "item")
 	w := startCSV(c, "item-statistics.csv")
 	_ = w.Write([]string{"tier", "item_id", "version", "type", "n", "facility", "facility_low", "facility_high",

@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 
 	"github.com/BurntSushi/toml"
@@ -10,12 +11,23 @@ import (
 	"golang.org/x/text/language"
 )
 
-// The message catalogues: one TOML file per language, embedded. Keys are
-// quoted dotted ids ("exam.submit"); plural messages are tables with the
-// CLDR forms of the language (English and German: one, other).
+// The message catalogues: TOML files named <part>.<lang>.toml, embedded
+// (active.* for the candidate and public pages, admin.* for the
+// administrators' pages, so the two can be edited apart). Keys are quoted
+// dotted ids ("exam.submit"); plural messages are tables with the CLDR forms
+// of the language (English and German: one, other).
 //
-//go:embed i18n/active.*.toml
+//go:embed i18n/*.toml
 var catalogueFS embed.FS
+
+// catalogueFiles lists a language's catalogue files, sorted.
+func catalogueFiles(code string) []string {
+	names, err := fs.Glob(catalogueFS, "i18n/*."+code+".toml")
+	if err != nil { // only a bad pattern fails, and this one is fixed
+		panic(err)
+	}
+	return names
+}
 
 // languages the pages exist in; the first is the fallback.
 var languages = []language.Tag{language.English, language.German}
@@ -32,8 +44,14 @@ func mustBundle() *i18n.Bundle {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	for _, c := range langCodes {
-		if _, err := b.LoadMessageFileFS(catalogueFS, "i18n/active."+c+".toml"); err != nil {
-			panic(fmt.Sprintf("message catalogue %s: %v", c, err))
+		files := catalogueFiles(c)
+		if len(files) == 0 {
+			panic("no message catalogue for " + c)
+		}
+		for _, f := range files {
+			if _, err := b.LoadMessageFileFS(catalogueFS, f); err != nil {
+				panic(fmt.Sprintf("message catalogue %s: %v", f, err))
+			}
 		}
 	}
 	return b
@@ -102,23 +120,36 @@ func (lc *loc) has(id string) bool {
 // messageIDs lists the ids of a language's catalogue (tests).
 func messageIDs(code string) []string {
 	var out []string
-	for id := range catalogueOf(code) {
+	cat, _ := catalogueOf(code)
+	for id := range cat {
 		out = append(out, id)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// catalogueOf parses a catalogue file as plain TOML: id → string or
-// plural table.
-func catalogueOf(code string) map[string]any {
-	b, err := catalogueFS.ReadFile("i18n/active." + code + ".toml")
-	if err != nil {
-		return nil
-	}
+// catalogueOf parses a language's catalogue files as plain TOML, merged:
+// id → string or plural table. An id in two files of one language is an
+// error (the bundle would keep one silently), and so is a file that does
+// not parse.
+func catalogueOf(code string) (map[string]any, error) {
 	m := map[string]any{}
-	if _, err := toml.Decode(string(b), &m); err != nil {
-		return nil
+	from := map[string]string{}
+	for _, f := range catalogueFiles(code) {
+		b, err := catalogueFS.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		part := map[string]any{}
+		if _, err := toml.Decode(string(b), &part); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for id, v := range part {
+			if prev, dup := from[id]; dup {
+				return nil, fmt.Errorf("%q is in both %s and %s", id, prev, f)
+			}
+			m[id], from[id] = v, f
+		}
 	}
-	return m
+	return m, nil
 }

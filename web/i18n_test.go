@@ -2,22 +2,59 @@ package web
 
 import (
 	"io/fs"
-
-	"github.com/mopscert/mopscert/apperr"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/mopscert/mopscert/apperr"
 )
 
 // Every message exists in both catalogues, plural messages have every CLDR
 // form English and German need (one, other), and every id a template or
-// handler asks for is in the catalogue.
+// handler asks for is in the catalogue. The catalogues are several files
+// per language (active.*, admin.*): each file has its counterpart in the
+// other language, and no id is in two files.
 func TestCatalogueComplete(t *testing.T) {
-	en, de := catalogueOf("en"), catalogueOf("de")
+	en, err := catalogueOf("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	de, err := catalogueOf("de")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(en) < 100 || len(de) < 100 {
 		t.Fatalf("catalogues did not parse: %d en, %d de messages", len(en), len(de))
+	}
+	enFiles, deFiles := catalogueFiles("en"), catalogueFiles("de")
+	if len(enFiles) < 2 || len(enFiles) != len(deFiles) {
+		t.Errorf("catalogue files do not pair up: %v and %v", enFiles, deFiles)
+	}
+	for i := range min(len(enFiles), len(deFiles)) {
+		if strings.TrimSuffix(enFiles[i], ".en.toml") != strings.TrimSuffix(deFiles[i], ".de.toml") {
+			t.Errorf("%s has no German counterpart (found %s)", enFiles[i], deFiles[i])
+		}
+	}
+	for _, f := range append(enFiles, deFiles...) {
+		if !strings.HasPrefix(f, "i18n/admin.") {
+			continue
+		}
+		b, _ := catalogueFS.ReadFile(f)
+		part := map[string]any{}
+		if _, err := toml.Decode(string(b), &part); err != nil {
+			t.Fatal(err)
+		}
+		for id := range part {
+			if !strings.HasPrefix(id, "admin.") {
+				t.Errorf("%s: %q lacks the admin. prefix", f, id)
+			}
+		}
 	}
 	for _, pair := range [][2]map[string]any{{en, de}, {de, en}} {
 		for id := range pair[0] {
@@ -50,6 +87,23 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, f := range files {
 		b, _ := templateFS.ReadFile(f)
 		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s uses %q, which the catalogue lacks", f, m[1])
+			}
+		}
+	}
+	// Ids used by handlers: lc.T("x"), lc.Tn("x", …).
+	goUsed := regexp.MustCompile(`\.(?:T|Tn)\("([a-z0-9_.]+)"[,)]`)
+	goFiles, _ := filepath.Glob("*.go")
+	for _, f := range goFiles {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range goUsed.FindAllStringSubmatch(string(b), -1) {
 			if _, ok := en[m[1]]; !ok {
 				t.Errorf("%s uses %q, which the catalogue lacks", f, m[1])
 			}

@@ -19,11 +19,12 @@ func (s *Server) pageTiers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lc := localizer(c)
 	flash := ""
 	if code := c.QueryParam("saved"); code != "" {
-		flash = "Tier " + code + " is saved. Exams started from now on use the new rules."
+		flash = lc.T("admin.tiers.saved", "Tier", code)
 	}
-	return s.render(c, http.StatusOK, "admin_tiers", page{Title: "Tiers", Nav: "tiers", Flash: flash, Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains}})
+	return s.render(c, http.StatusOK, "admin_tiers", page{Title: lc.T("admin.tiers.title"), Nav: "tiers", Flash: flash, Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains}})
 }
 
 // keepEdits puts what the admin submitted back into the tier's form after a
@@ -73,13 +74,14 @@ func keepEdits(t *exam.Tier, u exam.TierUpdate) {
 // cannot fill) are shown on the page, next to that tier.
 func (s *Server) pageTierPost(c echo.Context) error {
 	code := c.Param("code")
+	lc := localizer(c)
 	u := exam.TierUpdate{Blueprint: exam.Blueprint{}}
 	fields := map[string]string{}
 	num := func(name string) *int {
 		v := strings.TrimSpace(c.FormValue(name))
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			fields[name] = "Enter a whole number."
+			fields[name] = lc.T("admin.enter_whole_number")
 			return nil
 		}
 		return &n
@@ -130,8 +132,8 @@ func (s *Server) pageTierPost(c echo.Context) error {
 				keepEdits(&tiers[i], u)
 			}
 		}
-		return s.render(c, http.StatusUnprocessableEntity, "admin_tiers", page{Title: "Tiers", Nav: "tiers",
-			Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains, "ErrorTier": code, "Error": ae}})
+		return s.render(c, http.StatusUnprocessableEntity, "admin_tiers", page{Title: lc.T("admin.tiers.title"), Nav: "tiers",
+			Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains, "ErrorTier": code, "Error": ae, "ErrorMessage": lc.errorMessage(ae)}})
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/tiers?saved="+url.QueryEscape(code))
 }
@@ -144,14 +146,15 @@ func (s *Server) pageCertificates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lc := localizer(c)
 	flash := ""
 	if k := c.QueryParam("rotated"); k != "" {
-		flash = "New signing key " + k + " is in use. Certificates signed with older keys keep verifying."
+		flash = lc.T("admin.certs.rotated", "Key", k)
 	}
 	if id := c.QueryParam("revoked"); id != "" {
-		flash = "Certificate " + id + " is revoked."
+		flash = lc.T("admin.certs.revoked", "ID", id)
 	}
-	return s.render(c, http.StatusOK, "admin_certificates", page{Title: "Certificates", Nav: "certs", Flash: flash,
+	return s.render(c, http.StatusOK, "admin_certificates", page{Title: lc.T("admin.certs.title"), Nav: "certs", Flash: flash,
 		Data: map[string]any{"List": list, "Total": total, "Filter": f}})
 }
 

@@ -44,7 +44,7 @@ func (s *Server) pageAudit(c echo.Context) error {
 			itemFindings = append(itemFindings, f)
 		}
 	}
-	return s.render(c, http.StatusOK, "admin_audit", page{Title: "Test-wiseness audit", Nav: "bank", Data: map[string]any{
+	return s.render(c, http.StatusOK, "admin_audit", page{Title: localizer(c).T("admin.audit.title"), Nav: "bank", Data: map[string]any{
 		"Report": r, "Tiers": tiers, "Only": only, "TierFindings": tierFindings, "ItemFindings": itemFindings,
 		"Errors": r.Errors(), "Counts": r.CountByRule(),
 	}})

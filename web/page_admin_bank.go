@@ -81,7 +81,7 @@ func (s *Server) pageItems(c echo.Context) error {
 		prev = at(f.Offset - f.Limit)
 	}
 	per := max(f.Limit, 1)
-	return s.render(c, http.StatusOK, "admin_items", page{Title: "Question bank", Nav: "bank", Data: map[string]any{
+	return s.render(c, http.StatusOK, "admin_items", page{Title: localizer(c).T("admin.items.title"), Nav: "bank", Data: map[string]any{
 		"Items": items, "Total": total, "Filter": f, "Grid": grid, "Next": next, "Prev": prev,
 		"Page": f.Offset/per + 1, "Pages": max(1, (total+per-1)/per),
 		"Domains": bank.Domains, "Statuses": []bank.Status{bank.Draft, bank.Review, bank.Active, bank.Retired, bank.Void},
@@ -104,9 +104,9 @@ func (s *Server) pageItemEdit(c echo.Context) error {
 		return err
 	}
 	data["Tiers"] = tiers
-	title := "New item"
+	title := localizer(c).T("admin.item.new_title")
 	if id != "" {
-		title = "Edit " + id
+		title = localizer(c).T("admin.item.page_title_edit", "ID", id)
 	}
 	return s.render(c, http.StatusOK, "admin_item", page{Title: title, Nav: "bank", Data: data})
 }
@@ -131,7 +131,7 @@ func (s *Server) pageItemStatus(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.render(c, http.StatusOK, "admin_confirm_void", page{Title: "Void " + id + "?", Nav: "bank", Data: map[string]any{"Item": it}})
+		return s.render(c, http.StatusOK, "admin_confirm_void", page{Title: localizer(c).T("admin.void.page_title", "ID", id), Nav: "bank", Data: map[string]any{"Item": it}})
 	}
 	if _, err := s.bank.SetStatus(c.Request().Context(), id, bank.Status(c.FormValue("status")), actor(c)); err != nil {
 		return err
@@ -140,7 +140,7 @@ func (s *Server) pageItemStatus(c echo.Context) error {
 }
 
 func (s *Server) pageImport(c echo.Context) error {
-	return s.render(c, http.StatusOK, "admin_import", page{Title: "Import items", Nav: "bank", Data: map[string]any{},
+	return s.render(c, http.StatusOK, "admin_import", page{Title: localizer(c).T("admin.import.title"), Nav: "bank", Data: map[string]any{},
 		Form: map[string]string{"format": "gift", "dry_run": "1"}})
 }
 
@@ -160,9 +160,10 @@ func (s *Server) pageImportPost(c echo.Context) error {
 	}
 	form := map[string]string{"format": format, "tiers": c.FormValue("tiers"), "domain": c.FormValue("domain"),
 		"skip_unsupported": c.FormValue("skip_unsupported"), "content": string(data)}
-	p := page{Title: "Import items", Nav: "bank", Form: form, Data: map[string]any{}}
+	lc := localizer(c)
+	p := page{Title: lc.T("admin.import.title"), Nav: "bank", Form: form, Data: map[string]any{}}
 	if len(data) == 0 {
-		p.Errors = map[string]string{"file": "Choose a file to import."}
+		p.Errors = map[string]string{"file": lc.T("admin.import.choose_file")}
 		return s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	}
 	opt := bank.ParseOptions{SkipUnsupported: form["skip_unsupported"] == "1", Tiers: splitComma(form["tiers"]),
@@ -173,12 +174,12 @@ func (s *Server) pageImportPost(c echo.Context) error {
 		if !ok {
 			return err
 		}
-		p.Data = map[string]any{"Error": ae}
+		p.Data = map[string]any{"Error": ae, "ErrorMessage": lc.errorMessage(ae)}
 		return s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	}
 	p.Data = map[string]any{"Result": res}
 	if !dryRun {
-		p.Flash = "Imported " + strconv.Itoa(res.Imported) + " items."
+		p.Flash = lc.Tn("admin.import.imported", res.Imported)
 		p.Form["content"] = ""
 	}
 	return s.render(c, http.StatusOK, "admin_import", p)

@@ -25,10 +25,11 @@ func (s *Server) adminCandidateRoutes(admin *echo.Group) {
 	admin.POST("/name-changes/:id/decision", s.pageNameChangeDecision)
 }
 
+// candidateFlash are the messages after an action, by the ?done= code.
 var candidateFlash = map[string]string{
-	"waived":     "The retake wait is lifted; the candidate has been told.",
-	"cancelled":  "The attempt is cancelled. It has no result and does not count; the candidate may start again.",
-	"anonymized": "The person's data is removed. Their certificates still verify under the name as issued.",
+	"waived":     "admin.candidate.done.waived",
+	"cancelled":  "admin.candidate.done.cancelled",
+	"anonymized": "admin.candidate.done.anonymized",
 }
 
 func (s *Server) candidatePage(c echo.Context, status int, p page) error {
@@ -42,8 +43,8 @@ func (s *Server) candidatePage(c echo.Context, status int, p page) error {
 		return err
 	}
 	p.Title, p.Nav = per.User.Name, "candidates"
-	if p.Flash == "" {
-		p.Flash = candidateFlash[c.QueryParam("done")]
+	if id, ok := candidateFlash[c.QueryParam("done")]; ok && p.Flash == "" {
+		p.Flash = localizer(c).T(id)
 	}
 	p.Data = map[string]any{"P": per, "Tiers": tiers}
 	return s.render(c, status, "admin_candidate", p)
@@ -55,7 +56,7 @@ func (s *Server) pageCandidate(c echo.Context) error {
 
 // actionFailed shows the page again with the form's error next to it.
 func (s *Server) actionFailed(c echo.Context, err error, key string, form map[string]string) error {
-	fields, msg := fieldErrors(err)
+	fields, msg := localizer(c).fieldErrors(err)
 	if msg == "" {
 		return err
 	}
@@ -87,12 +88,11 @@ func (s *Server) pageAttemptCancel(c echo.Context) error {
 	return s.candidateDone(c, "cancelled")
 }
 
-var errConfirmAnonymize = apperr.Fielded(map[string]string{"confirm": "Tick the box to confirm: this cannot be undone."})
-
 func (s *Server) pageAnonymize(c echo.Context) error {
 	reason := c.FormValue("reason")
 	if c.FormValue("confirm") != "yes" {
-		return s.actionFailed(c, errConfirmAnonymize, "anonymize", map[string]string{"anon_reason": reason})
+		confirm := apperr.Fielded(map[string]string{"confirm": localizer(c).T("admin.candidate.anonymize_tick")})
+		return s.actionFailed(c, confirm, "anonymize", map[string]string{"anon_reason": reason})
 	}
 	err := s.accounts.Anonymize(c.Request().Context(), c.Param("id"), actor(c), reason, exam.ScrubPersonTx)
 	if err != nil {
@@ -123,6 +123,7 @@ func (s *Server) pageMail(c echo.Context) error {
 		M    *mail.Message
 		R    mail.Rendered
 		Sent bool
+		Lang string // the language the renderer wrote it in, for lang=
 	}
 	rows := make([]row, 0, len(msgs))
 	for _, m := range msgs {
@@ -130,20 +131,21 @@ func (s *Server) pageMail(c echo.Context) error {
 		if err != nil {
 			out.Subject = m.Kind
 		}
-		rows = append(rows, row{M: m, R: out})
+		rows = append(rows, row{M: m, R: out, Lang: mailLanguage(m.Language)})
 	}
 	pages := max(1, (total+per-1)/per)
-	return s.render(c, http.StatusOK, "admin_mail", page{Title: "Mail", Nav: "mail", Data: map[string]any{
+	return s.render(c, http.StatusOK, "admin_mail", page{Title: localizer(c).T("admin.mail.title"), Nav: "mail", Data: map[string]any{
 		"Rows": rows, "MailOn": s.mailOn, "Page": pg, "Pages": pages, "Total": total,
 	}})
 }
 
 // pageNameChanges lists the name corrections waiting for a decision.
 func (s *Server) pageNameChanges(c echo.Context) error {
-	return s.nameChangesPage(c, http.StatusOK, page{Flash: map[string]string{
-		"approved": "Approved: the name is changed and the valid certificates reissued.",
-		"rejected": "Rejected: the candidate has been told why.",
-	}[c.QueryParam("done")]})
+	p := page{}
+	if done := c.QueryParam("done"); done == "approved" || done == "rejected" {
+		p.Flash = localizer(c).T("admin.names.done." + done)
+	}
+	return s.nameChangesPage(c, http.StatusOK, p)
 }
 
 func (s *Server) nameChangesPage(c echo.Context, status int, p page) error {
@@ -151,7 +153,7 @@ func (s *Server) nameChangesPage(c echo.Context, status int, p page) error {
 	if err != nil {
 		return err
 	}
-	p.Title, p.Nav, p.Data = "Name corrections", "candidates", list
+	p.Title, p.Nav, p.Data = localizer(c).T("admin.names.title"), "candidates", list
 	return s.render(c, status, "admin_name_changes", p)
 }
 
@@ -159,7 +161,7 @@ func (s *Server) pageNameChangeDecision(c echo.Context) error {
 	id, decision, response := c.Param("id"), c.FormValue("decision"), c.FormValue("response")
 	n, err := s.decideNameChange(c, id, decision, response)
 	if err != nil {
-		fields, msg := fieldErrors(err)
+		fields, msg := localizer(c).fieldErrors(err)
 		if msg == "" {
 			return err
 		}
@@ -170,4 +172,15 @@ func (s *Server) pageNameChangeDecision(c echo.Context) error {
 		return s.nameChangesPage(c, http.StatusUnprocessableEntity, page{Errors: map[string]string{id: m}, Form: map[string]string{id: response}})
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/name-changes?done="+n.Status)
+}
+
+// mailLanguage is the language a message is rendered in: its own when the
+// renderer has wording for it, else the renderer's first.
+func mailLanguage(lang string) string {
+	for _, l := range mail.Languages {
+		if l == lang {
+			return l
+		}
+	}
+	return mail.Languages[0]
 }

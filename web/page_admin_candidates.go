@@ -19,11 +19,12 @@ type candidateRow struct {
 }
 
 // extraTime are the choices offered for extra time (the API takes any
-// multiplier from 1 to 4).
+// multiplier from 1 to 4); the page words them (Extra is the percentage
+// added).
 var extraTime = []struct {
 	Value float64
-	Label string
-}{{1, "None"}, {1.25, "+25 %"}, {1.5, "+50 %"}, {2, "+100 %"}}
+	Extra float64
+}{{1, 0}, {1.25, 25}, {1.5, 50}, {2, 100}}
 
 func (s *Server) pageCandidates(c echo.Context) error {
 	ctx := c.Request().Context()
@@ -42,11 +43,12 @@ func (s *Server) pageCandidates(c echo.Context) error {
 			rows[i].Accommodation = &a
 		}
 	}
+	lc := localizer(c)
 	flash := ""
 	if who := c.QueryParam("saved"); who != "" {
-		flash = "Extra time saved for " + who + "; it applies to exams they start from now on."
+		flash = lc.T("admin.candidates.saved", "Who", who)
 	}
-	return s.render(c, http.StatusOK, "admin_candidates", page{Title: "Candidates", Nav: "candidates", Flash: flash,
+	return s.render(c, http.StatusOK, "admin_candidates", page{Title: lc.T("admin.candidates.title"), Nav: "candidates", Flash: flash,
 		Data: map[string]any{"Rows": rows, "Q": c.QueryParam("q"), "Choices": extraTime}})
 }
 
@@ -59,7 +61,7 @@ func (s *Server) pageAccommodation(c echo.Context) error {
 	}
 	m, err := strconv.ParseFloat(c.FormValue("multiplier"), 64)
 	if err != nil {
-		return apperr.Fielded(map[string]string{"multiplier": "Choose how much extra time to give."})
+		return apperr.Fielded(map[string]string{"multiplier": localizer(c).T("admin.candidates.choose_extra")})
 	}
 	if err := s.exams.GrantAccommodation(ctx, u.ID, m, c.FormValue("note"), actor(c)); err != nil {
 		return err

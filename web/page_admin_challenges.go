@@ -109,10 +109,15 @@ func (s *Server) pageChallenges(c echo.Context) error {
 			if err != nil {
 				continue // a tier renamed or gone: the figures are optional
 			}
-			g.Stats = append(g.Stats, itemRows([]*exam.TierStats{ts}, g.ItemID)...)
+			g.Stats = append(g.Stats, itemRows(localizer(c), []*exam.TierStats{ts}, g.ItemID)...)
 		}
 	}
-	return s.render(c, http.StatusOK, "admin_challenges", page{Title: "Challenges", Nav: "challenges", Flash: c.QueryParam("flash"),
+	lc := localizer(c)
+	flash := ""
+	if c.QueryParam("done") == "decided" {
+		flash = lc.T("admin.challenges.done", "Decision", lc.codeWord("admin.decision.", c.QueryParam("decision")))
+	}
+	return s.render(c, http.StatusOK, "admin_challenges", page{Title: lc.T("admin.challenges.title"), Nav: "challenges", Flash: flash,
 		Data: map[string]any{"Groups": groups, "Status": c.QueryParam("status")}})
 }
 
@@ -121,9 +126,10 @@ func (s *Server) pageChallengeDecision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	next := "/admin/challenges?item_id=" + url.QueryEscape(ch.ItemID) + "&status=all&flash=" + url.QueryEscape("Decision recorded: "+ch.Decision+".")
+	// The next page words what happened from codes, in its own language.
+	next := "/admin/challenges?item_id=" + url.QueryEscape(ch.ItemID) + "&status=all&done=decided&decision=" + url.QueryEscape(ch.Decision)
 	if ch.Decision == exam.DecisionUpheld {
-		next = "/admin/regrades?item_id=" + url.QueryEscape(ch.ItemID) + "&flash=" + url.QueryEscape("Challenge upheld. Choose how to regrade the item; start with a dry run.")
+		next = "/admin/regrades?item_id=" + url.QueryEscape(ch.ItemID) + "&done=upheld"
 	}
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -139,7 +145,11 @@ func (s *Server) pageRegrades(c echo.Context) error {
 			return err
 		}
 	}
-	return s.render(c, http.StatusOK, "admin_regrades", page{Title: "Regrades", Nav: "challenges", Flash: c.QueryParam("flash"),
+	flash := ""
+	if c.QueryParam("done") == "upheld" {
+		flash = localizer(c).T("admin.regrades.upheld")
+	}
+	return s.render(c, http.StatusOK, "admin_regrades", page{Title: localizer(c).T("admin.regrades.title"), Nav: "challenges", Flash: flash,
 		Data: map[string]any{"Regrades": list, "Item": it}})
 }
 
@@ -152,7 +162,7 @@ func (s *Server) pageRegradePost(c echo.Context) error {
 	for _, f := range strings.FieldsFunc(c.FormValue("correct"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		n, err := strconv.Atoi(f)
 		if err != nil {
-			fields["correct"] = "List the correct options by number, e.g. 2 or 1, 3."
+			fields["correct"] = localizer(c).T("admin.regrades.correct_invalid")
 			break
 		}
 		req.Correct = append(req.Correct, n-1) // the form counts from 1, like the item page
@@ -161,7 +171,7 @@ func (s *Server) pageRegradePost(c echo.Context) error {
 	var err error
 	if len(fields) == 0 {
 		plan, err = s.exams.Regrade(c.Request().Context(), req, actor(c))
-		if ef, msg := fieldErrors(err); err != nil && ef == nil && msg == "" {
+		if ef, msg := localizer(c).fieldErrors(err); err != nil && ef == nil && msg == "" {
 			return err
 		} else if err != nil {
 			fields = ef
@@ -183,6 +193,6 @@ func (s *Server) pageRegradePost(c echo.Context) error {
 	if len(fields) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	return s.render(c, status, "admin_regrades", page{Title: "Regrades", Nav: "challenges", Errors: fields, Form: form,
+	return s.render(c, status, "admin_regrades", page{Title: localizer(c).T("admin.regrades.title"), Nav: "challenges", Errors: fields, Form: form,
 		Data: map[string]any{"Regrades": list, "Item": it, "Plan": plan}})
 }

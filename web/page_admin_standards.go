@@ -58,7 +58,7 @@ func (s *Server) renderStudies(c echo.Context, status int, errs map[string]strin
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, "admin_standards", page{Title: "Standard setting", Nav: "tiers", Errors: errs, Form: form,
+	return s.render(c, status, "admin_standards", page{Title: localizer(c).T("admin.standards.title"), Nav: "tiers", Errors: errs, Form: form,
 		Data: map[string]any{"Studies": list, "Tiers": tiers, "Admins": admins}})
 }
 
@@ -70,7 +70,7 @@ func (s *Server) pageStudyCreate(c echo.Context) error {
 		Panelists: c.Request().PostForm["panelists"]}
 	st, err := s.exams.CreateStudy(c.Request().Context(), req, actor(c))
 	if err != nil {
-		fields, msg := fieldErrors(err)
+		fields, msg := localizer(c).fieldErrors(err)
 		if fields == nil && msg == "" {
 			return err
 		}
@@ -94,14 +94,28 @@ type ratingRow struct {
 }
 
 func (s *Server) pageStudy(c echo.Context) error {
-	return s.renderStudy(c, http.StatusOK, nil, c.QueryParam("flash"))
+	return s.renderStudy(c, http.StatusOK, nil, c.QueryParam("done"))
 }
 
-func (s *Server) renderStudy(c echo.Context, status int, errs map[string]string, flash string) error {
+// renderStudy shows a study; done names what just happened (rated, round,
+// approved), worded here from the study as it now stands.
+func (s *Server) renderStudy(c echo.Context, status int, errs map[string]string, done string) error {
 	ctx := c.Request().Context()
+	lc := localizer(c)
 	st, err := s.exams.Study(ctx, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	var flash string
+	switch done {
+	case "rated":
+		flash = lc.T("admin.standard.done.rated")
+	case "round":
+		flash = lc.T("admin.standard.done.round", "N", st.Round)
+	case "approved":
+		if st.PassPercent != nil {
+			flash = lc.T("admin.standard.done.approved", "Tier", st.Tier, "Pass", *st.PassPercent)
+		}
 	}
 	mine, err := s.exams.Ratings(ctx, st.ID, userID(c), st.Round)
 	if err != nil {
@@ -140,7 +154,7 @@ func (s *Server) renderStudy(c echo.Context, status int, errs map[string]string,
 	}
 	return s.render(c, status, "admin_standard", page{Title: st.Title, Nav: "tiers", Errors: errs, Flash: flash,
 		Data: map[string]any{"Study": st, "Rows": rows, "Current": cur, "Shown": show, "Panelist": panelist,
-			"Chart": spreadSVG(show)}})
+			"Chart": spreadSVG(lc, show)}})
 }
 
 // pageStudyRate saves the panelist's form: one number per item, blanks
@@ -158,14 +172,14 @@ func (s *Server) pageStudyRate(c echo.Context) error {
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(vs[0]), 64)
 		if err != nil {
-			errs[id] = "Enter a number from 0 to 100."
+			errs[id] = localizer(c).T("admin.standard.enter_number")
 			continue
 		}
 		ratings[id] = v
 	}
 	if len(errs) == 0 {
 		err := s.exams.Rate(c.Request().Context(), c.Param("id"), userID(c), ratings)
-		if fields, _ := fieldErrors(err); fields != nil {
+		if fields, _ := localizer(c).fieldErrors(err); fields != nil {
 			errs = fields
 		} else if err != nil {
 			return err
@@ -174,7 +188,7 @@ func (s *Server) pageStudyRate(c echo.Context) error {
 	if len(errs) > 0 {
 		return s.renderStudy(c, http.StatusUnprocessableEntity, errs, "")
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/standards/"+url.PathEscape(c.Param("id"))+"?flash="+url.QueryEscape("Your ratings are saved."))
+	return c.Redirect(http.StatusSeeOther, "/admin/standards/"+url.PathEscape(c.Param("id"))+"?done=rated")
 }
 
 func (s *Server) pageStudyNextRound(c echo.Context) error {
@@ -182,7 +196,7 @@ func (s *Server) pageStudyNextRound(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/standards/"+url.PathEscape(st.ID)+"?flash="+url.QueryEscape(fmt.Sprintf("Round %d is open.", st.Round)))
+	return c.Redirect(http.StatusSeeOther, "/admin/standards/"+url.PathEscape(st.ID)+"?done=round")
 }
 
 func (s *Server) pageStudyApprove(c echo.Context) error {
@@ -190,23 +204,22 @@ func (s *Server) pageStudyApprove(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/standards/"+url.PathEscape(st.ID)+"?flash="+
-		url.QueryEscape(fmt.Sprintf("Approved: the pass mark of %s is now %d %%.", st.Tier, *st.PassPercent)))
+	return c.Redirect(http.StatusSeeOther, "/admin/standards/"+url.PathEscape(st.ID)+"?done=approved")
 }
 
 // spreadSVG draws each item's ratings as a min–max bar with the mean as a
 // dot, on a 0–100 scale, with the recommended cut as a line.
-func spreadSVG(sum *exam.RoundSummary) template.HTML {
+func spreadSVG(lc *loc, sum *exam.RoundSummary) template.HTML {
 	const w, l, r, top, row = 640, 150, 20, 20, 22
 	h := top + row*len(sum.Items) + 30
 	pw := float64(w - l - r)
 	x := func(p float64) float64 { return float64(l) + p/100*pw }
 	var b svgBuf
-	desc := fmt.Sprintf("Round %d: for each of %d items, a bar from the lowest to the highest rating with a dot at the mean", sum.Round, len(sum.Items))
+	desc := lc.Tn("admin.chart.spread_desc", len(sum.Items), "Round", sum.Round)
 	if sum.Cut != nil {
-		desc += fmt.Sprintf("; the line marks the recommended cut of %.2f %%", *sum.Cut)
+		desc += lc.T("admin.chart.spread_cut", "Cut", formatFixed(lc.Lang, *sum.Cut, 2))
 	}
-	svgOpen(&b, fmt.Sprintf("spread-%d", sum.Round), w, h, fmt.Sprintf("Spread of the panel's ratings, round %d", sum.Round), desc)
+	svgOpen(&b, fmt.Sprintf("spread-%d", sum.Round), w, h, lc.T("admin.chart.spread_title", "Round", sum.Round), desc)
 	for _, t := range []float64{0, 25, 50, 75, 100} {
 		b.f(`<line class="grid" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/><text x="%.1f" y="%d" text-anchor="middle">%.0f</text>`,
 			x(t), x(t), top, h-25, x(t), h-10, t)

@@ -15,10 +15,9 @@ func (s *Server) statsPages(admin *echo.Group) {
 	admin.GET("/stats/items/:id", s.pageStatsItem)
 }
 
-// statsSorts are the review queue's orders, for the sort links.
-var statsSorts = []struct{ Key, Label string }{
-	{"severity", "Severity"}, {"facility", "Facility"}, {"r", "Item–rest r"}, {"item", "Item"},
-}
+// statsSorts are the review queue's orders, for the sort links (worded as
+// admin.stats.sort.<key>).
+var statsSorts = []string{"severity", "facility", "r", "item"}
 
 // pageStats is a tier's statistics: the score distribution, the item map,
 // the review queue of flagged items and the CSV downloads.
@@ -44,7 +43,7 @@ func (s *Server) pageStats(c echo.Context) error {
 	if sortBy == "" {
 		sortBy = "severity"
 	}
-	all := itemRows([]*exam.TierStats{ts}, "")
+	all := itemRows(localizer(c), []*exam.TierStats{ts}, "")
 	sortItems(all, "item")
 	queue := []itemStatsJSON{}
 	for _, r := range all {
@@ -54,10 +53,11 @@ func (s *Server) pageStats(c echo.Context) error {
 	}
 	sortItems(queue, sortBy)
 	tj := tierStatsJSON(ts)
-	return s.render(c, http.StatusOK, "admin_stats", page{Title: "Statistics", Nav: "stats", Data: map[string]any{
+	lc := localizer(c)
+	return s.render(c, http.StatusOK, "admin_stats", page{Title: lc.T("admin.stats.title"), Nav: "stats", Data: map[string]any{
 		"Tiers": tiers, "Tier": code, "Since": c.QueryParam("since"), "Sort": sortBy, "Sorts": statsSorts,
 		"Test": tj, "Items": all, "Queue": queue,
-		"Histogram": histogramSVG(tj), "ItemMap": itemMapSVG(code, all),
+		"Histogram": histogramSVG(lc, tj), "ItemMap": itemMapSVG(lc, code, all),
 	}})
 }
 
@@ -69,15 +69,15 @@ func (s *Server) pageStatsItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows := itemRows([]*exam.TierStats{ts}, c.Param("id"))
+	rows := itemRows(localizer(c), []*exam.TierStats{ts}, c.Param("id"))
 	sortItems(rows, "item")
 	charts := make([]template.HTML, len(rows))
 	for i, r := range rows {
 		if len(r.Options) > 0 && r.Facility != nil {
-			charts[i] = optionBarsSVG(r)
+			charts[i] = optionBarsSVG(localizer(c), r)
 		}
 	}
-	return s.render(c, http.StatusOK, "admin_stats_item", page{Title: "Item statistics", Nav: "stats", Data: map[string]any{
+	return s.render(c, http.StatusOK, "admin_stats_item", page{Title: localizer(c).T("admin.stats_item.page_title"), Nav: "stats", Data: map[string]any{
 		"Tier": code, "ID": c.Param("id"), "Versions": rows, "Charts": charts, "MinN": ts.MinN,
 	}})
 }

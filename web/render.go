@@ -192,7 +192,7 @@ func loadPages() (*pages, error) {
 	}
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
 	for _, code := range langCodes {
-		layout, err := template.New("layout.html").Funcs(funcs).Funcs(localFuncs(localeFor(code))).ParseFS(templateFS, "templates/layout.html")
+		layout, err := template.New("layout.html").Funcs(funcs).Funcs(localFuncs(localeFor(code))).Funcs(adminFuncs(localeFor(code))).ParseFS(templateFS, "templates/layout.html")
 		if err != nil {
 			return nil, fmt.Errorf("parse layout: %w", err)
 		}

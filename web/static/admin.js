@@ -11,6 +11,11 @@
   const preview = document.getElementById("preview");
   const lint = document.getElementById("lint");
   const formError = document.getElementById("form-error");
+  // The page's wording, in its language, from a JSON block (the CSP allows
+  // no inline script); {name} placeholders are filled from vars.
+  const block = document.getElementById("admin-messages");
+  const words = block ? JSON.parse(block.textContent) : {};
+  const msg = (key, vars) => String(words[key] || key).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : "{" + k + "}"));
 
   function optionRow(text, correct, feedback, match) {
     const n = optionsBox.querySelectorAll(".opt-row").length + 1;
@@ -36,10 +41,10 @@
     m.value = match || "";
     const right = document.createElement("label");
     right.className = "opt-correct";
-    right.append(c, " correct");
-    const matchLabel = mk("Match ", m);
+    right.append(c, " " + msg("correct"));
+    const matchLabel = mk(msg("match") + " ", m);
     matchLabel.className = "opt-match";
-    row.append(mk("Option " + n + " ", t), right, matchLabel, mk("Feedback ", f));
+    row.append(mk(msg("option", { n }) + " ", t), right, matchLabel, mk(msg("feedback") + " ", f));
     optionsBox.appendChild(row);
     showTypeFields();
     return row;
@@ -55,9 +60,9 @@
     optionsBox.querySelectorAll(".opt-correct").forEach((x) => x.classList.toggle("hidden", t === "ordering" || t === "matching"));
     optionsBox.querySelectorAll(".opt-match").forEach((x) => x.classList.toggle("hidden", t !== "matching"));
     document.getElementById("options-hint").textContent = {
-      ordering: "list them in the correct order; candidates see them shuffled",
-      matching: "each option is a prompt; give the answer that matches it",
-    }[t] || "tick the correct ones";
+      ordering: msg("hint_ordering"),
+      matching: msg("hint_matching"),
+    }[t] || msg("hint_options");
   }
 
   // num reads a number field; an empty or unreadable one is sent as NaN's
@@ -141,7 +146,7 @@
       const fig = document.createElement("figure");
       fig.className = "exhibit";
       const cap = document.createElement("figcaption");
-      cap.textContent = "Exhibit";
+      cap.textContent = msg("exhibit");
       const body = document.createElement("div");
       body.innerHTML = r.data.exhibit;
       fig.append(cap, body);
@@ -150,9 +155,9 @@
     if (item.type === "numeric") {
       const p = document.createElement("p");
       p.textContent = item.numeric
-        ? "Answer box" + (item.numeric.unit ? " (" + item.numeric.unit + ")" : "") + ". Key: " + item.numeric.value +
-          (item.numeric.tolerance ? " ± " + item.numeric.tolerance : " exactly")
-        : "Answer box. Key: not set yet.";
+        ? msg(item.numeric.unit ? "answer_box_unit" : "answer_box", { unit: item.numeric.unit }) + " " +
+          msg(item.numeric.tolerance ? "key_tolerance" : "key_exact", { value: item.numeric.value, tolerance: item.numeric.tolerance })
+        : msg("answer_box") + " " + msg("key_unset");
       preview.appendChild(p);
     } else {
       const list = document.createElement(item.type === "ordering" ? "ol" : "ul");
@@ -163,13 +168,13 @@
           const m = document.createElement("span");
           m.innerHTML = r.data.matches[i] || "";
           li.append(" → ", m);
-        } else if (item.options[i] && item.options[i].correct) li.append(" ✓ (correct)");
+        } else if (item.options[i] && item.options[i].correct) li.append(" ✓ (" + msg("correct") + ")");
         list.appendChild(li);
       });
       if (item.type === "ordering") {
         const p = document.createElement("p");
         p.className = "hint";
-        p.textContent = "The correct order; candidates see it shuffled.";
+        p.textContent = msg("order_note");
         preview.appendChild(p);
       }
       preview.appendChild(list);
@@ -178,19 +183,19 @@
     const findings = r.data.findings || [];
     if (findings.length === 0) {
       const li = document.createElement("li");
-      li.textContent = "No findings.";
+      li.textContent = msg("no_findings");
       lint.appendChild(li);
     }
     findings.forEach((f) => {
       const li = document.createElement("li");
       li.className = "finding-" + f.severity;
-      li.textContent = (f.severity === "error" ? "Error: " : "Warning: ") + f.message;
+      li.textContent = msg(f.severity === "error" ? "lint_error" : "lint_warning", { message: f.message });
       lint.appendChild(li);
     });
   }
 
   function showErrors(err) {
-    formError.textContent = err.message || "The item could not be saved.";
+    formError.textContent = err.message || msg("not_saved");
     document.getElementById("err-stem").textContent = "";
     ["err-options", "err-numeric", "err-group", "err-exhibit"].forEach((x) => { document.getElementById(x).textContent = ""; });
     const fields = err.fields || {};
@@ -236,7 +241,7 @@
   showTypeFields();
   if (new URLSearchParams(location.search).get("saved")) {
     const saved = document.getElementById("form-saved");
-    saved.textContent = "Saved.";
+    saved.textContent = msg("saved");
     saved.classList.remove("hidden");
   }
   refreshPreview();
@@ -304,8 +309,8 @@
     if (!r.ok) return;
     versions = r.data.versions;
     versions.forEach((v) => {
-      a.add(new Option("version " + v.version, v.version));
-      b.add(new Option("version " + v.version, v.version));
+      a.add(new Option(msg("version", { n: v.version }), v.version));
+      b.add(new Option(msg("version", { n: v.version }), v.version));
     });
     a.value = String(versions.length > 1 ? versions[versions.length - 2].version : versions[0].version);
     b.value = String(versions[versions.length - 1].version);
@@ -323,7 +328,7 @@
           li.textContent += " — " + (f.code || "") + " in " + (d.tier || "") + ": n " + d.n +
             (d.facility != null ? ", facility " + d.facility.toFixed(2) : "") +
             (d.item_rest_r != null ? ", item–rest r " + d.item_rest_r.toFixed(2) : "") +
-            ". Restore it with Activate once checked.";
+            ". " + msg("restore_hint");
         } catch (_) { /* a detail we cannot read is left out */ }
       }
       ev.appendChild(li);
