@@ -267,6 +267,20 @@ func TestAdminCodeWording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The shipped bank is audit-clean, so plant the cues test-wise
+	// candidates use: a long, hedged key and absolute distractors.
+	for _, it := range items {
+		if it.Type != bank.Single {
+			continue
+		}
+		for i := range it.Options {
+			if it.Options[i].Correct {
+				it.Options[i].Text += " in most cases, depending on the documented context and the agreed process"
+			} else {
+				it.Options[i].Text = "Always " + it.Options[i].Text
+			}
+		}
+	}
 	r := bank.Audit(items, bank.AuditOptions{Tiers: exam.AuditForms(tiers), Forms: 200, Seed: 1})
 	rules := map[string]bool{}
 	for _, f := range r.Findings {
@@ -276,7 +290,7 @@ func TestAdminCodeWording(t *testing.T) {
 		rules[f.Rule] = true
 	}
 	if len(rules) == 0 {
-		t.Errorf("the shipped bank raised no finding; the check compares nothing")
+		t.Errorf("the planted cues raised no finding; the check compares nothing")
 	}
 	for _, rule := range []string{bank.AuditKeyGiveaway, bank.AuditKeyMostQualified, bank.AuditKeyLongest, bank.AuditAbsolutes,
 		bank.AuditGrammar, bank.AuditClang, bank.AuditConvergence, bank.AuditTrueFalseWording, bank.AuditEnemy,
