@@ -52,9 +52,8 @@ var (
 // can be verified by VerifyPDF. The document dates are the issue date, so
 // a certificate's PDF looks the same whenever it is downloaded.
 //
-// gofpdf's UTF-8 font handling keeps state in the document and even in the
-// font bytes, so every call builds its own document from its own copy of
-// the fonts; concurrent calls are safe.
+// Every call builds its own document; what documents share of the font
+// (certFace) gofpdf only reads, so concurrent calls are safe.
 //
 // lang picks the fixed wording and date format ("en", "de"; English for any
 // other). The fixed wording stays in built-in Helvetica: German needs only
@@ -73,7 +72,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 		return fmt.Errorf("render certificate %s: QR code: %w", c.ID, err)
 	}
 	name := norm.NFC.String(c.HolderName)
-	face, err := certFont.subset(productName, name, c.TierName)
+	face, err := certFont.prepare(productName, name, c.TierName)
 	if err != nil {
 		return fmt.Errorf("render certificate %s: %w", c.ID, err)
 	}
@@ -83,16 +82,12 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.SetCellMargin(0)
-	// gofpdf writes into the font bytes it is given (it pads table slices
-	// with append while subsetting), so each document gets its own copy:
-	// sharing the embedded bytes would be a data race.
-	//
 	// Only the two texts that may be in any script (the holder's name and
 	// the tier name, both bold) use the embedded DejaVu font; everything
 	// else is ASCII we wrote, set in the PDF's built-in Helvetica. Parsing
 	// and subsetting a TrueType font is most of a certificate's render
 	// time, so one embedded face instead of two halves it.
-	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(face))
+	face.add(f, fontFamily, "B")
 	f.SetTitle(wd.TitlePrefix+c.ID+" — "+name, true)
 	f.SetSubject(productName+": "+c.TierName, true)
 	f.SetAuthor(s.host, true)
@@ -112,12 +107,12 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	f.Rect(13.5, 13.5, pageW-27, pageH-27, "D")
 
 	// Headline block, centred.
-	fitCentred(f, 24, "B", 15, 15, brand, productName) // has an em dash: the embedded font
+	fitCentred(f, 24, "B", 15, 15, brand, face.encode(productName)) // has an em dash: the embedded font
 	centred(f, 40, 16, "", 34, ink, tr(wd.Certificate))
 	centred(f, 62, 7, "", 13, muted, tr(wd.Certifies))
-	y := fitCentred(f, 72, "B", 32, 16, ink, name)
+	y := fitCentred(f, 72, "B", 32, 16, ink, face.encode(name))
 	centred(f, y+4, 7, "", 13, muted, tr(wd.Passed))
-	y = fitCentred(f, y+13, "B", 22, 12, brand, c.TierName)
+	y = fitCentred(f, y+13, "B", 22, 12, brand, face.encode(c.TierName))
 
 	// Details, bottom left; a name long enough to wrap pushes them down.
 	dy := max(detailsY, y+6)
@@ -194,7 +189,7 @@ func centred(f *gofpdf.Fpdf, y, h float64, style string, size float64, rgb [3]in
 	f.CellFormat(contentW, h, s, "", 0, "C", false, 0, "")
 }
 
-// fitCentred prints s centred on one line, shrinking the font from maxPt
+// fitCentred prints s (encoded for the embedded face) centred on one line, shrinking the font from maxPt
 // down to minPt to fit; a name still too long wraps. It returns the y below.
 func fitCentred(f *gofpdf.Fpdf, y float64, style string, maxPt, minPt float64, rgb [3]int, s string) float64 {
 	f.SetFont(fontFamily, style, maxPt) // any script: the embedded font
