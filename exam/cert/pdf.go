@@ -97,7 +97,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	f.SetCreationDate(c.IssuedAt)
 	f.SetModificationDate(c.IssuedAt)
 	f.AddPage()
-	tr := f.UnicodeTranslatorFromDescriptor("") // cp1252, for Helvetica
+	tr := cp1252 // for Helvetica
 
 	// Frame.
 	f.SetDrawColor(brand[0], brand[1], brand[2])
@@ -212,6 +212,9 @@ func fitCentred(f *gofpdf.Fpdf, y float64, style string, maxPt, minPt float64, r
 // drawQR draws the symbol as filled rectangles, one per horizontal run of
 // dark modules, written straight into the page's content stream: sharp at
 // any zoom, and far cheaper than encoding a PNG for gofpdf to decode again.
+// A cm operator makes one unit a module, with y running down the symbol, so
+// each run is four small integers: half the bytes of page coordinates for
+// gofpdf to compress, and no float formatting.
 func drawQR(f *gofpdf.Fpdf, bm [][]bool, x, y, size float64) {
 	n := len(bm)
 	if n == 0 {
@@ -220,13 +223,16 @@ func drawQR(f *gofpdf.Fpdf, bm [][]bool, x, y, size float64) {
 	k := f.GetConversionRatio() // points per millimetre
 	m := size / float64(n)
 	// Rows overlap by a hair so anti-aliasing leaves no seams between them.
-	const seam = 0.02
-	b := make([]byte, 0, 16<<10)
-	b = append(b, "q 0 g\n"...)
-	num := func(v float64) {
-		b = strconv.AppendFloat(b, v, 'f', 3, 64)
+	const seam = 0.02 // mm
+	b := make([]byte, 0, 8<<10)
+	b = append(b, "q 0 g "...)
+	for _, v := range []float64{m * k, 0, 0, -m * k, x * k, (pageH - y) * k} {
+		b = strconv.AppendFloat(b, v, 'f', 4, 64)
 		b = append(b, ' ')
 	}
+	b = append(b, "cm\n"...)
+	height := strconv.AppendFloat([]byte{' '}, 1+seam/m, 'f', 3, 64)
+	height = append(height, " re\n"...)
 	for r, row := range bm {
 		for c := 0; c < n; {
 			if !row[c] {
@@ -237,12 +243,12 @@ func drawQR(f *gofpdf.Fpdf, bm [][]bool, x, y, size float64) {
 			for c < n && row[c] {
 				c++
 			}
-			rx, ry := x+float64(start)*m, y+float64(r)*m
-			num(rx * k)
-			num((pageH - ry - m - seam) * k)
-			num(float64(c-start) * m * k)
-			num((m + seam) * k)
-			b = append(b, "re\n"...)
+			b = strconv.AppendInt(b, int64(start), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(r), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(c-start), 10)
+			b = append(b, height...)
 		}
 	}
 	b = append(b, "f\nQ\n"...)
