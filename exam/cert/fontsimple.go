@@ -1,13 +1,10 @@
 package cert
 
 import (
-	"bytes"
-	"compress/zlib"
 	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -97,20 +94,4 @@ func appendGlyphName(b []byte, r rune) []byte {
 		return fmt.Appendf(b, "u%05X", r)
 	}
 	return fmt.Appendf(b, "uni%04X", r)
-}
-
-// zlibWriters keeps compressors: a new one allocates and clears over 600 KB.
-var zlibWriters = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.BestCompression)
-	return w
-}}
-
-func compress(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := zlibWriters.Get().(*zlib.Writer)
-	zw.Reset(&buf)
-	_, _ = zw.Write(b) // writes to a bytes.Buffer do not fail
-	_ = zw.Close()
-	zlibWriters.Put(zw)
-	return buf.Bytes()
 }

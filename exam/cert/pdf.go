@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/text/unicode/norm"
@@ -78,7 +77,12 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	}
 
 	f := gofpdf.New(gofpdf.OrientationLandscape, gofpdf.UnitMillimeter, "A4", "")
-	f.SetCompression(true)
+	// No compression of the page: gofpdf would make a new zlib compressor
+	// for it (allocating and clearing over 600 KB), half of what was left of
+	// a render. What is large is compressed here with pooled compressors:
+	// the font file once per character set, the QR code as a form. The page
+	// keeps only text and a few lines, about 3 KB.
+	f.SetCompression(false)
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.SetCellMargin(0)
@@ -207,50 +211,4 @@ func fitCentred(f *gofpdf.Fpdf, y float64, style string, maxPt, minPt float64, r
 	}
 	f.MultiCell(contentW, h, s, "", "C", false)
 	return f.GetY()
-}
-
-// drawQR draws the symbol as filled rectangles, one per horizontal run of
-// dark modules, written straight into the page's content stream: sharp at
-// any zoom, and far cheaper than encoding a PNG for gofpdf to decode again.
-// A cm operator makes one unit a module, with y running down the symbol, so
-// each run is four small integers: half the bytes of page coordinates for
-// gofpdf to compress, and no float formatting.
-func drawQR(f *gofpdf.Fpdf, bm [][]bool, x, y, size float64) {
-	n := len(bm)
-	if n == 0 {
-		return
-	}
-	k := f.GetConversionRatio() // points per millimetre
-	m := size / float64(n)
-	// Rows overlap by a hair so anti-aliasing leaves no seams between them.
-	const seam = 0.02 // mm
-	b := make([]byte, 0, 8<<10)
-	b = append(b, "q 0 g "...)
-	for _, v := range []float64{m * k, 0, 0, -m * k, x * k, (pageH - y) * k} {
-		b = strconv.AppendFloat(b, v, 'f', 4, 64)
-		b = append(b, ' ')
-	}
-	b = append(b, "cm\n"...)
-	height := strconv.AppendFloat([]byte{' '}, 1+seam/m, 'f', 3, 64)
-	height = append(height, " re\n"...)
-	for r, row := range bm {
-		for c := 0; c < n; {
-			if !row[c] {
-				c++
-				continue
-			}
-			start := c
-			for c < n && row[c] {
-				c++
-			}
-			b = strconv.AppendInt(b, int64(start), 10)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, int64(r), 10)
-			b = append(b, ' ')
-			b = strconv.AppendInt(b, int64(c-start), 10)
-			b = append(b, height...)
-		}
-	}
-	b = append(b, "f\nQ\n"...)
-	f.RawWriteBuf(bytes.NewReader(b))
 }
