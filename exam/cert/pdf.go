@@ -12,8 +12,8 @@ import (
 )
 
 // DejaVu Sans Bold, cut down to Latin (with its extensions), Greek and
-// Cyrillic, so any holder name in those scripts renders; a smaller font is
-// quicker for gofpdf to parse on every certificate. See fonts/README.md.
+// Cyrillic, so any holder name in those scripts renders; each certificate
+// embeds only the glyphs it shows. See fonts/README.md.
 //
 //go:embed fonts/DejaVuSans-Bold.ttf
 var fontBold []byte
@@ -86,11 +86,11 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.SetCellMargin(0)
-	// Only the two texts that may be in any script (the holder's name and
-	// the tier name, both bold) use the embedded DejaVu font; everything
-	// else is ASCII we wrote, set in the PDF's built-in Helvetica. Parsing
-	// and subsetting a TrueType font is most of a certificate's render
-	// time, so one embedded face instead of two halves it.
+	// Only the texts that may be in any script (the holder's name and the
+	// tier name, both bold, and the product name for its em dash) use the
+	// embedded DejaVu font; everything else is wording we wrote, set in the
+	// PDF's built-in Helvetica. One embedded face, cut to those texts'
+	// letters (fontsubset.go), keeps the file small and the render quick.
 	face.add(f, fontFamily, "B")
 	f.SetTitle(wd.TitlePrefix+c.ID+" — "+name, true)
 	f.SetSubject(productName+": "+c.TierName, true)
