@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/text/unicode/norm"
@@ -13,8 +12,8 @@ import (
 )
 
 // DejaVu Sans Bold, cut down to Latin (with its extensions), Greek and
-// Cyrillic, so any holder name in those scripts renders; a smaller font is
-// quicker for gofpdf to parse on every certificate. See fonts/README.md.
+// Cyrillic, so any holder name in those scripts renders; each certificate
+// embeds only the glyphs it shows. See fonts/README.md.
 //
 //go:embed fonts/DejaVuSans-Bold.ttf
 var fontBold []byte
@@ -52,9 +51,8 @@ var (
 // can be verified by VerifyPDF. The document dates are the issue date, so
 // a certificate's PDF looks the same whenever it is downloaded.
 //
-// gofpdf's UTF-8 font handling keeps state in the document and even in the
-// font bytes, so every call builds its own document from its own copy of
-// the fonts; concurrent calls are safe.
+// Every call builds its own document; what documents share of the font
+// (certFace) gofpdf only reads, so concurrent calls are safe.
 //
 // lang picks the fixed wording and date format ("en", "de"; English for any
 // other). The fixed wording stays in built-in Helvetica: German needs only
@@ -73,26 +71,27 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 		return fmt.Errorf("render certificate %s: QR code: %w", c.ID, err)
 	}
 	name := norm.NFC.String(c.HolderName)
-	face, err := certFont.subset(productName, name, c.TierName)
+	face, err := certFont.prepare(productName, name, c.TierName)
 	if err != nil {
 		return fmt.Errorf("render certificate %s: %w", c.ID, err)
 	}
 
 	f := gofpdf.New(gofpdf.OrientationLandscape, gofpdf.UnitMillimeter, "A4", "")
-	f.SetCompression(true)
+	// No compression of the page: gofpdf would make a new zlib compressor
+	// for it (allocating and clearing over 600 KB), half of what was left of
+	// a render. What is large is compressed here with pooled compressors:
+	// the font file once per character set, the QR code as a form. The page
+	// keeps only text and a few lines, about 3 KB.
+	f.SetCompression(false)
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.SetCellMargin(0)
-	// gofpdf writes into the font bytes it is given (it pads table slices
-	// with append while subsetting), so each document gets its own copy:
-	// sharing the embedded bytes would be a data race.
-	//
-	// Only the two texts that may be in any script (the holder's name and
-	// the tier name, both bold) use the embedded DejaVu font; everything
-	// else is ASCII we wrote, set in the PDF's built-in Helvetica. Parsing
-	// and subsetting a TrueType font is most of a certificate's render
-	// time, so one embedded face instead of two halves it.
-	f.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(face))
+	// Only the texts that may be in any script (the holder's name and the
+	// tier name, both bold, and the product name for its em dash) use the
+	// embedded DejaVu font; everything else is wording we wrote, set in the
+	// PDF's built-in Helvetica. One embedded face, cut to those texts'
+	// letters (fontsubset.go), keeps the file small and the render quick.
+	face.add(f, fontFamily, "B")
 	f.SetTitle(wd.TitlePrefix+c.ID+" — "+name, true)
 	f.SetSubject(productName+": "+c.TierName, true)
 	f.SetAuthor(s.host, true)
@@ -102,7 +101,7 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	f.SetCreationDate(c.IssuedAt)
 	f.SetModificationDate(c.IssuedAt)
 	f.AddPage()
-	tr := f.UnicodeTranslatorFromDescriptor("") // cp1252, for Helvetica
+	tr := cp1252 // for Helvetica
 
 	// Frame.
 	f.SetDrawColor(brand[0], brand[1], brand[2])
@@ -112,12 +111,12 @@ func (s *Service) RenderPDF(w io.Writer, c Credential, lang string) error {
 	f.Rect(13.5, 13.5, pageW-27, pageH-27, "D")
 
 	// Headline block, centred.
-	fitCentred(f, 24, "B", 15, 15, brand, productName) // has an em dash: the embedded font
+	fitCentred(f, 24, "B", 15, 15, brand, face.encode(productName)) // has an em dash: the embedded font
 	centred(f, 40, 16, "", 34, ink, tr(wd.Certificate))
 	centred(f, 62, 7, "", 13, muted, tr(wd.Certifies))
-	y := fitCentred(f, 72, "B", 32, 16, ink, name)
+	y := fitCentred(f, 72, "B", 32, 16, ink, face.encode(name))
 	centred(f, y+4, 7, "", 13, muted, tr(wd.Passed))
-	y = fitCentred(f, y+13, "B", 22, 12, brand, c.TierName)
+	y = fitCentred(f, y+13, "B", 22, 12, brand, face.encode(c.TierName))
 
 	// Details, bottom left; a name long enough to wrap pushes them down.
 	dy := max(detailsY, y+6)
@@ -194,7 +193,7 @@ func centred(f *gofpdf.Fpdf, y, h float64, style string, size float64, rgb [3]in
 	f.CellFormat(contentW, h, s, "", 0, "C", false, 0, "")
 }
 
-// fitCentred prints s centred on one line, shrinking the font from maxPt
+// fitCentred prints s (encoded for the embedded face) centred on one line, shrinking the font from maxPt
 // down to minPt to fit; a name still too long wraps. It returns the y below.
 func fitCentred(f *gofpdf.Fpdf, y float64, style string, maxPt, minPt float64, rgb [3]int, s string) float64 {
 	f.SetFont(fontFamily, style, maxPt) // any script: the embedded font
@@ -212,44 +211,4 @@ func fitCentred(f *gofpdf.Fpdf, y float64, style string, maxPt, minPt float64, r
 	}
 	f.MultiCell(contentW, h, s, "", "C", false)
 	return f.GetY()
-}
-
-// drawQR draws the symbol as filled rectangles, one per horizontal run of
-// dark modules, written straight into the page's content stream: sharp at
-// any zoom, and far cheaper than encoding a PNG for gofpdf to decode again.
-func drawQR(f *gofpdf.Fpdf, bm [][]bool, x, y, size float64) {
-	n := len(bm)
-	if n == 0 {
-		return
-	}
-	k := f.GetConversionRatio() // points per millimetre
-	m := size / float64(n)
-	// Rows overlap by a hair so anti-aliasing leaves no seams between them.
-	const seam = 0.02
-	b := make([]byte, 0, 16<<10)
-	b = append(b, "q 0 g\n"...)
-	num := func(v float64) {
-		b = strconv.AppendFloat(b, v, 'f', 3, 64)
-		b = append(b, ' ')
-	}
-	for r, row := range bm {
-		for c := 0; c < n; {
-			if !row[c] {
-				c++
-				continue
-			}
-			start := c
-			for c < n && row[c] {
-				c++
-			}
-			rx, ry := x+float64(start)*m, y+float64(r)*m
-			num(rx * k)
-			num((pageH - ry - m - seam) * k)
-			num(float64(c-start) * m * k)
-			num((m + seam) * k)
-			b = append(b, "re\n"...)
-		}
-	}
-	b = append(b, "f\nQ\n"...)
-	f.RawWriteBuf(bytes.NewReader(b))
 }

@@ -54,3 +54,20 @@ func TestRenderPDFGerman(t *testing.T) {
 		t.Error("the PDF cache served one language for the other")
 	}
 }
+
+// TestCP1252: the wording's encoding for Helvetica keeps what cp1252 has
+// (umlauts, ß, €, the en dash) and marks what it lacks with '.', as
+// gofpdf's translator did.
+func TestCP1252(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Gültig bis", "G\xfcltig bis"},
+		{"Größe – 5 €", "Gr\xf6\xdfe \x96 5 \x80"},
+		{"ASCII only", "ASCII only"},
+		{"Ω and 王", ". and ."},
+		{"", ""},
+	} {
+		if got := cp1252(tt.in); got != tt.want {
+			t.Errorf("cp1252(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,14 +17,35 @@ import (
 	"time"
 )
 
-// Names in the scripts the font must cover.
-var pdfNames = []struct{ name, holder string }{
-	{"LatinDiacritics", "Zoë Ångström"},
-	{"Greek", "Αλέξανδρος Παπαδόπουλος"},
-	{"Cyrillic", "Наталья Иванова"},
-	{"LatinExtended", "Łukasz Żółć-Nguyễn Đăng"},
-	{"Long", "Maria Magdalena Aleksandrovna Konstantinopoulou-Wolfeschlegelsteinhausen de la Cruz y Montenegro"},
-	{"Longest", longestName()},
+// Names in the scripts the font must cover; tier is the tier name when it
+// is not request()'s.
+var pdfNames = []struct{ name, holder, tier string }{
+	{"LatinDiacritics", "Zoë Ångström", ""},
+	{"Greek", "Αλέξανδρος Παπαδόπουλος", ""},
+	{"Cyrillic", "Наталья Иванова", ""},
+	{"LatinExtended", "Łukasz Żółć-Nguyễn Đăng", ""},
+	{"Long", "Maria Magdalena Aleksandrovna Konstantinopoulou-Wolfeschlegelsteinhausen de la Cruz y Montenegro", ""},
+	{"Longest", longestName(), ""},
+}
+
+// pdfCases adds to pdfNames the two sides of the simple font's limit
+// (fontsimple.go): the most distinct characters it encodes, and one more,
+// which goes through gofpdf's Unicode font instead.
+func pdfCases(tb testing.TB) []struct{ name, holder, tier string } {
+	full, fullTier := manyLetters(tb, simpleFontCodes)
+	over, overTier := manyLetters(tb, simpleFontCodes+1)
+	return append(slices.Clone(pdfNames),
+		struct{ name, holder, tier string }{"SimpleFontFull", full, fullTier},
+		struct{ name, holder, tier string }{"UnicodeFont", over, overTier})
+}
+
+// requestFor is request(holder) with the tier name, if any.
+func requestFor(holder, tier string) IssueRequest {
+	req := request(holder)
+	if tier != "" {
+		req.TierName = tier
+	}
+	return req
 }
 
 // longestName is a Greek name of the most characters IssueTx accepts: two
@@ -54,10 +76,10 @@ func TestRenderPDF(t *testing.T) {
 	ctx := context.Background()
 	fx := mustService(t)
 
-	for _, tt := range pdfNames {
+	for _, tt := range pdfCases(t) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := fx.issue(t, request(tt.holder))
+			c := fx.issue(t, requestFor(tt.holder, tt.tier))
 			pdf := renderPDF(t, fx, c)
 			dir := t.TempDir()
 			file := filepath.Join(dir, "cert.pdf")
@@ -121,8 +143,8 @@ func TestRenderPDFConcurrent(t *testing.T) {
 	ctx := context.Background()
 	fx := mustService(t)
 	var creds []Credential
-	for _, n := range pdfNames {
-		creds = append(creds, fx.issue(t, request(n.holder)))
+	for _, n := range pdfCases(t) {
+		creds = append(creds, fx.issue(t, requestFor(n.holder, n.tier)))
 	}
 	var wg sync.WaitGroup
 	results := make([][]byte, 2*len(creds))

@@ -3,6 +3,8 @@ package cert
 import (
 	"fmt"
 	"time"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // pdfWording is the certificate's fixed text in one language. The renderer
@@ -43,4 +45,20 @@ func wordingFor(lang string) pdfWording {
 		return w
 	}
 	return pdfWordings["en"]
+}
+
+// cp1252 encodes wording for the PDF's built-in Helvetica, '.' for what the
+// code page lacks, as gofpdf's translator does. That translator parses its
+// code page table again for every document and shares one buffer between
+// calls; this needs neither.
+func cp1252(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		c, ok := charmap.Windows1252.EncodeRune(r)
+		if !ok {
+			c = '.'
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
