@@ -11,10 +11,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
-	"math/rand/v2"
 	"runtime"
 	"time"
 
@@ -33,8 +33,8 @@ type DB struct {
 
 	dialect Dialect
 	path    string
-	batch *batcher
-	probe prober
+	batch   *batcher
+	probe   prober
 }
 
 // dsn puts every pragma into the connection string so each connection the
