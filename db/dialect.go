@@ -26,3 +26,13 @@ func (d Dialect) String() string {
 func IsPostgresURL(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
+
+// JSONHasKey is a condition true when the JSON object in column col has the
+// key given as the statement's next parameter. The engines share no JSON
+// function, so this is one of the few fragments written per dialect.
+func (d *DB) JSONHasKey(col string) string {
+	if d.dialect == Postgres {
+		return "(" + col + "::jsonb -> ?) IS NOT NULL"
+	}
+	return "json_extract(" + col + ", '$.' || ?) IS NOT NULL"
+}
