@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/clock"

@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mopscert/mopscert/account"
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
-	"github.com/mopscert/mopscert/account"
 	"github.com/mopscert/mopscert/db"
 	"github.com/mopscert/mopscert/exam"
 	"github.com/mopscert/mopscert/exam/cert"
