@@ -191,3 +191,44 @@ func TestStartupLockExcludes(t *testing.T) {
 		t.Fatalf("%d overlapping holders of the start-up lock", overlaps)
 	}
 }
+
+func TestMaxConnsFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want int
+		ok   bool
+	}{
+		{"", db.DefaultMaxConns, true},
+		{"5", 5, true},
+		{"2", 2, true},
+		{"1", 0, false}, // the start-up lock needs a second connection
+		{"0", 0, false},
+		{"many", 0, false},
+	} {
+		t.Run("env="+tc.env, func(t *testing.T) {
+			t.Setenv("MOPSCERT_DB_MAX_CONNS", tc.env)
+			n, err := db.MaxConnsFromEnv()
+			if (err == nil) != tc.ok || n != tc.want {
+				t.Fatalf("MaxConnsFromEnv() = %d, %v; want %d (ok %v)", n, err, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// The PostgreSQL pool is bounded as configured, so N nodes use at most
+// N × MOPSCERT_DB_MAX_CONNS of the server's connections.
+func TestPostgresPoolBounded(t *testing.T) {
+	dbtest.RequirePostgres(t)
+	t.Setenv("MOPSCERT_DB_MAX_CONNS", "3")
+	d, err := db.Open(context.Background(), dbtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.Dialect() != db.Postgres || d.W != d.R {
+		t.Fatalf("dialect %v, one pool %v", d.Dialect(), d.W == d.R)
+	}
+	if got := d.W.Stats().MaxOpenConnections; got != 3 {
+		t.Fatalf("pool bound = %d, want 3", got)
+	}
+}
