@@ -99,7 +99,8 @@ func TestTwoProcessesStartOnNewFile(t *testing.T) {
 }
 
 // Commands that only read leave the signing keys alone: only serve and
-// keys rotate make one.
+// keys rotate make one. SQLite only: it reads the new file with a bare
+// connection, before and apart from any server.
 func TestLintMakesNoSigningKey(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "fresh.db")
 	env := func(k string) string { return map[string]string{"MOPSCERT_DB": dbPath}[k] }
