@@ -53,11 +53,6 @@ func newBatcher(w *sql.DB) *batcher {
 	return b
 }
 
-func (b *batcher) isClosed() bool {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	return b.closed
-}
 
 func (b *batcher) stop() {
 	b.once.Do(func() {
@@ -96,7 +91,12 @@ func (b *batcher) enqueue(req batchReq) error {
 // commits, and one shared transaction would serialize the nodes' writers.
 func (d *DB) Batch(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if d.dialect == Postgres {
-		if d.batch.isClosed() {
+		// Held shared for the whole write: Close takes it exclusively
+		// before closing the pool, so a write either runs whole or gets
+		// ErrClosed, as on SQLite.
+		d.batch.mu.RLock()
+		defer d.batch.mu.RUnlock()
+		if d.batch.closed {
 			return ErrClosed
 		}
 		return d.Update(ctx, fn)
