@@ -53,7 +53,6 @@ func newBatcher(w *sql.DB) *batcher {
 	return b
 }
 
-
 func (b *batcher) stop() {
 	b.once.Do(func() {
 		b.mu.Lock()
