@@ -41,8 +41,14 @@ type batcher struct {
 // ErrClosed is returned for writes submitted after Close.
 var ErrClosed = errors.New("database is closed")
 
+// newBatcher starts the group-commit loop on w; with w nil (PostgreSQL) it
+// only keeps the closed state, so Batch after Close still fails.
 func newBatcher(w *sql.DB) *batcher {
 	b := &batcher{w: w, reqs: make(chan batchReq, maxBatch), quit: make(chan struct{}), dead: make(chan struct{})}
+	if w == nil {
+		close(b.dead)
+		return b
+	}
 	go b.loop()
 	return b
 }
@@ -78,7 +84,22 @@ func (b *batcher) enqueue(req batchReq) error {
 // Batch runs fn in a write transaction shared with other concurrent Batch
 // calls and returns after that transaction has committed (fn's own error if
 // fn failed; fn's writes are then rolled back and nothing else is).
+//
+// On PostgreSQL each call is its own short serializable transaction (retried
+// like Update): the server already groups the WAL flushes of concurrent
+// commits, and one shared transaction would serialize the nodes' writers.
 func (d *DB) Batch(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if d.dialect == Postgres {
+		// Held shared for the whole write: Close takes it exclusively
+		// before closing the pool, so a write either runs whole or gets
+		// ErrClosed, as on SQLite.
+		d.batch.mu.RLock()
+		defer d.batch.mu.RUnlock()
+		if d.batch.closed {
+			return ErrClosed
+		}
+		return d.Update(ctx, fn)
+	}
 	req := batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	if err := d.batch.enqueue(req); err != nil {
 		return err
@@ -165,4 +186,24 @@ func (b *batcher) run(group []batchReq) {
 		}
 		r.done <- results[i]
 	}
+}
+
+// Savepoint runs fn inside SAVEPOINT name and rolls back to it when fn
+// fails, leaving tx usable: on PostgreSQL any failed statement (a unique
+// violation the caller means to handle) otherwise aborts the whole
+// transaction. The same SQL works on SQLite.
+func Savepoint(ctx context.Context, tx *sql.Tx, name string, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
+		}
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
 }

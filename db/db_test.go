@@ -13,8 +13,9 @@ import (
 	"github.com/mopscert/mopscert/db/dbtest"
 )
 
+// SQLite only: pragmas are SQLite's per-connection settings.
 func TestPragmasOnEveryConnection(t *testing.T) {
-	d := dbtest.Open(t)
+	d := dbtest.OpenSQLite(t)
 	ctx := context.Background()
 	// Hold several read connections at once so the pool must open new ones.
 	var conns []*sql.Conn
@@ -46,8 +47,9 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	}
 }
 
+// SQLite only: on PostgreSQL reads and writes share one pool.
 func TestReadPoolIsReadOnly(t *testing.T) {
-	d := dbtest.Open(t)
+	d := dbtest.OpenSQLite(t)
 	_, err := d.R.Exec(`CREATE TABLE x (a)`)
 	if err == nil {
 		t.Fatal("write through the read pool succeeded")

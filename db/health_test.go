@@ -74,10 +74,7 @@ func TestProbe(t *testing.T) {
 	t.Run("ErrWriteFails", func(t *testing.T) {
 		d := dbtest.Open(t)
 		// A write that fails as a full disk would, without filling one.
-		if _, err := d.W.Exec(`CREATE TRIGGER probe_fails BEFORE INSERT ON health_probe
-			BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
-			t.Fatal(err)
-		}
+		dbtest.FailWrites(t, d, "health_probe", "INSERT")
 		if err := d.Probe(ctx); err == nil || !strings.Contains(err.Error(), "write probe") {
 			t.Fatalf("Probe = %v, want a write failure", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/mopscert/mopscert/apperr"
@@ -109,7 +110,13 @@ func (s *Service) StartIn(ctx context.Context, userID, holderName, tierCode, lan
 		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
 		Seed: seed, Language: lang, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
 	}
-	err = s.db.Update(ctx, func(tx *sql.Tx) error {
+	// READ COMMITTED is enough here and SERIALIZABLE is not affordable:
+	// every start reads the whole exposure table, so concurrent starts
+	// would all conflict. What must hold is held by the database itself:
+	// one open attempt per candidate by the partial unique index, the
+	// exposure counts by atomic upserts; the exposure read only steers
+	// which items are preferred.
+	err = s.db.UpdateReadCommitted(ctx, func(tx *sql.Tx) error {
 		if err := s.startTx(ctx, tx, t, a, qs); err != nil {
 			return err
 		}
@@ -146,11 +153,17 @@ func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow
 			return fmt.Errorf("read holder name: %w", err)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, user_id, tier_code, holder_name, status, seed,
+	// Under a savepoint: on PostgreSQL a failed statement aborts the whole
+	// transaction, and a conflict must still be followed by a read of the
+	// open attempt.
+	err = db.Savepoint(ctx, tx, "start_attempt", func() error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO attempts (id, user_id, tier_code, holder_name, status, seed,
 		started_at, deadline, time_limit_seconds, accommodation, pass_percent, partial_credit, language)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.UserID, a.Tier, a.HolderName, a.Status, a.Seed, a.StartedAt, a.Deadline,
-		a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit, a.Language)
+			a.ID, a.UserID, a.Tier, a.HolderName, a.Status, a.Seed, a.StartedAt, a.Deadline,
+			a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit, a.Language)
+		return err
+	})
 	switch {
 	case isUniqueViolation(err, "attempts.user_id"):
 		var open string
@@ -216,14 +229,21 @@ func readExposure(ctx context.Context, tx *sql.Tx, lastDrawn map[string]int64) e
 // that stores the form: a form that is not stored is not counted.
 func recordExposure(ctx context.Context, tx *sql.Tx, qs []questionRow, now time.Time) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO item_exposure (item_id, draws, last_drawn) VALUES (?, 1, ?)
-		ON CONFLICT (item_id) DO UPDATE SET draws = draws + 1, last_drawn = excluded.last_drawn`)
+		ON CONFLICT (item_id) DO UPDATE SET draws = item_exposure.draws + 1, last_drawn = excluded.last_drawn`)
 	if err != nil {
 		return fmt.Errorf("prepare exposure: %w", err)
 	}
 	defer stmt.Close()
-	for _, q := range qs {
-		if _, err := stmt.ExecContext(ctx, q.Ref.ID, now.UnixMilli()); err != nil {
-			return fmt.Errorf("record exposure of %s: %w", q.Ref.ID, err)
+	// In key order: two starts that drew common items lock their rows in
+	// the same order, so on PostgreSQL they queue instead of deadlocking.
+	ids := make([]string, len(qs))
+	for i, q := range qs {
+		ids[i] = q.Ref.ID
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, err := stmt.ExecContext(ctx, id, now.UnixMilli()); err != nil {
+			return fmt.Errorf("record exposure of %s: %w", id, err)
 		}
 	}
 	return nil
