@@ -44,7 +44,7 @@ func (s *Store) DeviceKnown(ctx context.Context, token, email string) (bool, err
 	email, _ = CanonicalEmail(email)
 	var one int
 	err := s.db.R.QueryRowContext(ctx, `SELECT 1 FROM sign_in_devices d JOIN users u ON u.id = d.user_id
-		WHERE d.token_hash = ? AND u.email = ? AND d.expires_at > ?`, HashToken(token), email, s.clock.Now()).Scan(&one)
+		WHERE d.token_hash = ? AND u.email_norm = ? AND d.expires_at > ?`, HashToken(token), EmailKey(email), s.clock.Now()).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -32,9 +32,10 @@ func (s *Store) Anonymize(ctx context.Context, userID, actor, reason string, scr
 		return err
 	}
 	now := s.clock.Now()
+	anonEmail := "anonymized-" + userID + "@anonymized.invalid"
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, password_hash = ?, anonymized_at = ?, email_verified_at = NULL
-			WHERE id = ? AND anonymized_at IS NULL AND role = 'candidate'`, "anonymized-"+userID+"@anonymized.invalid", AnonymizedName, hash, now, userID)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, email_norm = ?, name = ?, password_hash = ?, anonymized_at = ?, email_verified_at = NULL
+			WHERE id = ? AND anonymized_at IS NULL AND role = 'candidate'`, anonEmail, EmailKey(anonEmail), AnonymizedName, hash, now, userID)
 		if err != nil {
 			return fmt.Errorf("anonymize %s: %w", userID, err)
 		}

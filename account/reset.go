@@ -52,7 +52,7 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email string) error {
 			return fmt.Errorf("prune tokens: %w", err)
 		}
 		var id, name string
-		err := tx.QueryRowContext(ctx, `SELECT id, name FROM users WHERE email = ? AND anonymized_at IS NULL`, email).Scan(&id, &name)
+		err := tx.QueryRowContext(ctx, `SELECT id, name FROM users WHERE email_norm = ? AND anonymized_at IS NULL`, EmailKey(email)).Scan(&id, &name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}

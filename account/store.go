@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
-
 	"github.com/mopscert/mopscert/clock"
 	"github.com/mopscert/mopscert/db"
 )
@@ -77,9 +75,9 @@ func (s *Store) Register(ctx context.Context, r Registration, role Role) (*User,
 	}
 	u := &User{ID: db.NewID("u"), Email: r.Email, Name: r.Name, Role: role, Language: lang, CreatedAt: s.clock.Now()}
 	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, language, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, hash, u.Role, u.Language, u.CreatedAt)
-		if isUnique(err) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, email_norm, name, password_hash, role, language, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, EmailKey(u.Email), u.Name, hash, u.Role, u.Language, u.CreatedAt)
+		if db.IsUniqueViolation(err) {
 			return ErrEmailTaken
 		}
 		if err != nil {
@@ -93,9 +91,19 @@ func (s *Store) Register(ctx context.Context, r Registration, role Role) (*User,
 	return u, nil
 }
 
-func isUnique(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+// EmailKey is what users.email_norm holds for an address: the address with
+// ASCII letters folded, as SQLite's NOCASE compared it before the column
+// existed (migration 00015 backfilled it with SQLite's ASCII-only lower()).
+// Every lookup and uniqueness check by e-mail goes through it, on both
+// stores.
+func EmailKey(email string) string {
+	b := []byte(email)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // afterRegister sends a candidate the verification link when verification is
@@ -116,7 +124,7 @@ func (s *Store) afterRegister(ctx context.Context, tx *sql.Tx, u *User) error {
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	var hash string
 	email, _ = CanonicalEmail(email)
-	row := s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`, email)
+	row := s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE email_norm = ?`, EmailKey(email))
 	var u User
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -156,7 +164,7 @@ func (s *Store) FindUserByID(ctx context.Context, id string) (*User, error) {
 // FindUserByEmail returns a user.
 func (s *Store) FindUserByEmail(ctx context.Context, email string) (*User, error) {
 	email, _ = CanonicalEmail(email)
-	u, err := scanUser(s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	u, err := scanUser(s.db.R.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email_norm = ?`, EmailKey(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mopscert/mopscert/apperr"
+	"github.com/mopscert/mopscert/db"
 	"github.com/mopscert/mopscert/mail"
 )
 
@@ -66,8 +67,8 @@ func (s *Store) VerifyEmail(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?`, email, now, userID)
-		if isUnique(err) {
+		_, err = tx.ExecContext(ctx, `UPDATE users SET email = ?, email_norm = ?, email_verified_at = ? WHERE id = ?`, email, EmailKey(email), now, userID)
+		if db.IsUniqueViolation(err) {
 			return ErrEmailTaken
 		}
 		if err != nil {
@@ -109,7 +110,7 @@ func (s *Store) RequestEmailChange(ctx context.Context, userID, password, newEma
 	now := s.clock.Now()
 	return s.db.Update(ctx, func(tx *sql.Tx) error {
 		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email = ?`, canon).Scan(&taken); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE email_norm = ?`, EmailKey(canon)).Scan(&taken); err != nil {
 			return fmt.Errorf("check e-mail: %w", err)
 		}
 		if taken > 0 {

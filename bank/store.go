@@ -145,10 +145,10 @@ func (s *Store) FindItems(ctx context.Context, f Filter) ([]*Item, int, error) {
 		where, args = append(where, "EXISTS (SELECT 1 FROM item_tiers t WHERE t.item_id = i.id AND t.tier_code = ?)"), append(args, f.Tier)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		// SQLite's LIKE already ignores ASCII case; lower() on every row
-		// only cost time.
-		like := "%" + escapeLike(q) + "%"
-		where = append(where, `(i.id LIKE ? ESCAPE '\' OR i.stem LIKE ? ESCAPE '\' OR i.topic LIKE ? ESCAPE '\')`)
+		// lower() on both sides: SQLite's LIKE ignores ASCII case but
+		// PostgreSQL's does not.
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(i.id) LIKE ? ESCAPE '\' OR lower(i.stem) LIKE ? ESCAPE '\' OR lower(i.topic) LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
 	limit := f.Limit

@@ -42,7 +42,7 @@ func (s *Store) DrawPoolIn(ctx context.Context, tier, lang string) ([]PoolEntry,
 			JOIN items i ON i.id = t.item_id
 			JOIN item_versions v ON v.item_id = i.id AND v.version = i.version
 			WHERE t.tier_code = ? AND i.status = 'active' AND ` + visibleItem + `
-			AND json_extract(v.translations, '$.' || ?) IS NOT NULL
+			AND ` + s.db.JSONHasKey("v.translations") + `
 			ORDER BY t.item_id`
 		args = append(args, lang)
 	}

@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/db"
@@ -145,7 +144,7 @@ func writeHidden(ctx context.Context, tx *sql.Tx, id, actor string, r *stagedRow
 		if _, err := tx.ExecContext(ctx, `INSERT INTO items (id, version, status, domain, topic, type, stem, grp, created_at, updated_at, import_id)
 			VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, it.ID, it.Status, it.Domain, it.Topic, it.Type, it.Stem, it.Group,
 			it.CreatedAt, it.UpdatedAt, id); err != nil {
-			if isUniqueViolation(err) { // another import holds this id, or created it meanwhile
+			if db.IsUniqueViolation(err) { // another import holds this id, or created it meanwhile
 				return ErrImportConflict.With("items", []string{it.ID})
 			}
 			return fmt.Errorf("insert item %s: %w", it.ID, err)
@@ -163,11 +162,6 @@ func writeHidden(ctx context.Context, tx *sql.Tx, id, actor string, r *stagedRow
 		return err
 	}
 	return logEvent(ctx, tx, it.ID, it.Version, "edit", "", "", actor, it.UpdatedAt)
-}
-
-func isUniqueViolation(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey || se.ExtendedCode == sqlite3.ErrConstraintUnique)
 }
 
 // publish makes an import visible, all of it at once, in one short
@@ -189,10 +183,12 @@ func publishTx(ctx context.Context, tx *sql.Tx, id, actor string) error {
 	if err := checkStaged(ctx, tx, id); err != nil {
 		return err
 	}
+	// Each step takes the import id as ?1; only the events also name the
+	// actor (PostgreSQL refuses an argument a statement does not use).
 	steps := []struct{ what, q string }{
 		{"items", `INSERT INTO items (id, version, status, domain, topic, type, stem, grp, created_at, updated_at)
 			SELECT item_id, version, status, domain, topic, type, stem, grp, created_at, updated_at
-			FROM import_staging WHERE import_id = ?1 AND last
+			FROM import_staging WHERE import_id = ?1 AND last = 1
 			ON CONFLICT (id) DO UPDATE SET version = excluded.version, domain = excluded.domain,
 				topic = excluded.topic, type = excluded.type, stem = excluded.stem, grp = excluded.grp,
 				updated_at = excluded.updated_at`},
@@ -204,17 +200,66 @@ func publishTx(ctx context.Context, tx *sql.Tx, id, actor string) error {
 			FROM import_staging WHERE import_id = ?1 ORDER BY seq`},
 		{"old tiers", `DELETE FROM item_tiers WHERE item_id IN
 			(SELECT item_id FROM import_staging WHERE import_id = ?1 AND base > 0)`},
-		{"tiers", `INSERT INTO item_tiers (item_id, tier_code)
-			SELECT s.item_id, j.value FROM import_staging s, json_each(s.tiers) j WHERE s.import_id = ?1 AND s.last`},
 		{"events", `INSERT INTO item_events (item_id, version, action, from_status, to_status, actor, at)
 			SELECT item_id, version, CASE base WHEN 0 THEN 'create' ELSE 'edit' END, '',
 				CASE base WHEN 0 THEN status ELSE '' END, ?2, updated_at
 			FROM import_staging WHERE import_id = ?1 ORDER BY seq`},
 	}
 	for _, st := range steps {
-		if _, err := tx.ExecContext(ctx, st.q, id, actor); err != nil {
+		args := []any{id}
+		if strings.Contains(st.q, "?2") {
+			args = append(args, actor)
+		}
+		if _, err := tx.ExecContext(ctx, st.q, args...); err != nil {
 			return fmt.Errorf("publish import: %s: %w", st.what, err)
 		}
+		if st.what == "old tiers" {
+			if err := publishTiers(ctx, tx, id); err != nil {
+				return fmt.Errorf("publish import: tiers: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// publishTiers writes the tier rows of the staged last versions. The tiers
+// are a JSON array in the staged row; they are unpacked here rather than by
+// the database so that the SQL is the same on both stores.
+func publishTiers(ctx context.Context, tx *sql.Tx, id string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT item_id, tiers FROM import_staging WHERE import_id = ? AND last = 1`, id)
+	if err != nil {
+		return err
+	}
+	var args []any
+	for rows.Next() {
+		var item, raw string
+		if err := rows.Scan(&item, &raw); err != nil {
+			rows.Close()
+			return err
+		}
+		var tiers []string
+		if err := json.Unmarshal([]byte(raw), &tiers); err != nil {
+			rows.Close()
+			return fmt.Errorf("staged tiers of %s: %w", item, err)
+		}
+		for _, t := range tiers {
+			args = append(args, item, t)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	// Several hundred rows a statement keeps the count of parameters far
+	// below either engine's limit.
+	const perStmt = 400
+	for len(args) > 0 {
+		n := min(len(args), 2*perStmt)
+		q := `INSERT INTO item_tiers (item_id, tier_code) VALUES (?, ?)` + strings.Repeat(", (?, ?)", n/2-1)
+		if _, err := tx.ExecContext(ctx, q, args[:n]...); err != nil {
+			return err
+		}
+		args = args[n:]
 	}
 	return nil
 }
@@ -258,12 +303,12 @@ func (s *Store) dropImport(ctx context.Context, id string) error {
 	}); err != nil {
 		return fmt.Errorf("drop import %s: %w", id, err)
 	}
-	if err := s.inChunks(ctx, `DELETE FROM items WHERE rowid IN
-		(SELECT rowid FROM items WHERE import_id = ? LIMIT ?)`, id, stageChunk); err != nil {
+	if err := s.inChunks(ctx, `DELETE FROM items WHERE id IN
+		(SELECT id FROM items WHERE import_id = ?1 LIMIT ?2)`, id, stageChunk); err != nil {
 		return fmt.Errorf("drop import %s: %w", id, err)
 	}
-	if err := s.inChunks(ctx, `DELETE FROM import_staging WHERE rowid IN
-		(SELECT rowid FROM import_staging WHERE import_id = ? LIMIT ?)`, id, cleanChunk); err != nil {
+	if err := s.inChunks(ctx, `DELETE FROM import_staging WHERE import_id = ?1 AND seq IN
+		(SELECT seq FROM import_staging WHERE import_id = ?1 LIMIT ?2)`, id, cleanChunk); err != nil {
 		return fmt.Errorf("drop import %s: %w", id, err)
 	}
 	return s.db.Batch(ctx, func(tx *sql.Tx) error {
@@ -275,12 +320,12 @@ func (s *Store) dropImport(ctx context.Context, id string) error {
 // settleImport tidies a published import: its items no longer need their
 // import id (so readers skip the check), its staged rows are done.
 func (s *Store) settleImport(ctx context.Context, id string) error {
-	if err := s.inChunks(ctx, `UPDATE items SET import_id = NULL WHERE rowid IN
-		(SELECT rowid FROM items WHERE import_id = ? LIMIT ?)`, id, cleanChunk); err != nil {
+	if err := s.inChunks(ctx, `UPDATE items SET import_id = NULL WHERE id IN
+		(SELECT id FROM items WHERE import_id = ?1 LIMIT ?2)`, id, cleanChunk); err != nil {
 		return fmt.Errorf("settle import %s: %w", id, err)
 	}
-	if err := s.inChunks(ctx, `DELETE FROM import_staging WHERE rowid IN
-		(SELECT rowid FROM import_staging WHERE import_id = ? LIMIT ?)`, id, cleanChunk); err != nil {
+	if err := s.inChunks(ctx, `DELETE FROM import_staging WHERE import_id = ?1 AND seq IN
+		(SELECT seq FROM import_staging WHERE import_id = ?1 LIMIT ?2)`, id, cleanChunk); err != nil {
 		return fmt.Errorf("settle import %s: %w", id, err)
 	}
 	return nil

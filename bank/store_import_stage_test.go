@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"runtime"
 	"testing"
@@ -105,7 +104,7 @@ func viewBank(t testing.TB, s *Store, probe string) bankView {
 func TestImportKilledHalfWayLeavesNothing(t *testing.T) {
 	ctx := context.Background()
 	withChunk(t, 100)
-	path := filepath.Join(t.TempDir(), "test.db")
+	path := dbtest.DSN(t)
 	d, err := db.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

@@ -41,10 +41,22 @@ type batcher struct {
 // ErrClosed is returned for writes submitted after Close.
 var ErrClosed = errors.New("database is closed")
 
+// newBatcher starts the group-commit loop on w; with w nil (PostgreSQL) it
+// only keeps the closed state, so Batch after Close still fails.
 func newBatcher(w *sql.DB) *batcher {
 	b := &batcher{w: w, reqs: make(chan batchReq, maxBatch), quit: make(chan struct{}), dead: make(chan struct{})}
+	if w == nil {
+		close(b.dead)
+		return b
+	}
 	go b.loop()
 	return b
+}
+
+func (b *batcher) isClosed() bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.closed
 }
 
 func (b *batcher) stop() {
@@ -78,7 +90,17 @@ func (b *batcher) enqueue(req batchReq) error {
 // Batch runs fn in a write transaction shared with other concurrent Batch
 // calls and returns after that transaction has committed (fn's own error if
 // fn failed; fn's writes are then rolled back and nothing else is).
+//
+// On PostgreSQL each call is its own short serializable transaction (retried
+// like Update): the server already groups the WAL flushes of concurrent
+// commits, and one shared transaction would serialize the nodes' writers.
 func (d *DB) Batch(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if d.dialect == Postgres {
+		if d.batch.isClosed() {
+			return ErrClosed
+		}
+		return d.Update(ctx, fn)
+	}
 	req := batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	if err := d.batch.enqueue(req); err != nil {
 		return err

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"syscall"
 )
@@ -38,5 +39,34 @@ func WithStartupLock(ctx context.Context, path string, fn func() error) error {
 		return fmt.Errorf("start-up lock: %w", ctx.Err())
 	}
 	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing releases it anyway
+	return fn()
+}
+
+// startupLockKey is the advisory lock PostgreSQL nodes take for the start-up
+// steps: fixed, so every node of one database agrees on it.
+func startupLockKey() int64 {
+	h := fnv.New64a()
+	h.Write([]byte("mopscert start-up"))
+	return int64(h.Sum64())
+}
+
+// WithStartupLock runs fn under the start-up lock of this database: the file
+// lock beside a SQLite file, or a session advisory lock on PostgreSQL held
+// on one dedicated connection while fn runs on the pool.
+func (d *DB) WithStartupLock(ctx context.Context, fn func() error) error {
+	if d.dialect != Postgres {
+		return WithStartupLock(ctx, d.path, fn)
+	}
+	conn, err := d.W.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("start-up lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(?)`, startupLockKey()); err != nil {
+		return fmt.Errorf("start-up lock: %w", err)
+	}
+	// Unlock with a fresh context: a cancelled ctx must not leave the lock
+	// held on a connection that goes back to the pool.
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(?)`, startupLockKey()) //nolint:errcheck // closing the session releases it too
 	return fn()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/mopscert/mopscert/migrations"
 )
@@ -17,7 +18,20 @@ import (
 // ErrSchemaTooNew means the database was migrated by a newer mopscert.
 var ErrSchemaTooNew = errors.New("database schema is newer than this binary")
 
-func provider(conn *sql.DB) (*goose.Provider, error) {
+func provider(conn *sql.DB, d Dialect) (*goose.Provider, error) {
+	if d == Postgres {
+		// goose holds a session-level advisory lock while it migrates, so
+		// nodes starting together apply each migration once.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, fmt.Errorf("migration lock: %w", err)
+		}
+		p, err := goose.NewProvider(goose.DialectPostgres, conn, migrations.PostgresFS, goose.WithSessionLocker(locker))
+		if err != nil {
+			return nil, fmt.Errorf("load migrations: %w", err)
+		}
+		return p, nil
+	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, conn, migrations.FS)
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
@@ -38,10 +52,13 @@ func KnownVersion() int64 {
 	return max
 }
 
-// Migrate applies every pending migration. It refuses a database whose schema
-// is newer than the binary: running old code on a new schema could corrupt it.
-func Migrate(ctx context.Context, conn *sql.DB) error {
-	p, err := provider(conn)
+// Migrate applies every pending migration to a SQLite connection. It refuses
+// a database whose schema is newer than the binary: running old code on a
+// new schema could corrupt it.
+func Migrate(ctx context.Context, conn *sql.DB) error { return migrate(ctx, conn, SQLite) }
+
+func migrate(ctx context.Context, conn *sql.DB, d Dialect) error {
+	p, err := provider(conn, d)
 	if err != nil {
 		return err
 	}
@@ -67,7 +84,7 @@ type MigrationStatus struct {
 
 // Status lists every known migration and whether it is applied.
 func (d *DB) Status(ctx context.Context) ([]MigrationStatus, error) {
-	p, err := provider(d.W)
+	p, err := provider(d.W, d.dialect)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +101,7 @@ func (d *DB) Status(ctx context.Context) ([]MigrationStatus, error) {
 
 // Current reports whether every known migration is applied (for /readyz).
 func (d *DB) Current(ctx context.Context) (bool, error) {
-	p, err := provider(d.W)
+	p, err := provider(d.W, d.dialect)
 	if err != nil {
 		return false, err
 	}

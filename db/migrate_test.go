@@ -21,7 +21,7 @@ func TestMigrateItemTypesKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.SetMaxOpenConns(1)
-	p, err := provider(conn)
+	p, err := provider(conn, SQLite)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,18 +3,18 @@ package mail_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/mopscert/mopscert/clock"
+	"github.com/mopscert/mopscert/db/dbtest"
 	"github.com/mopscert/mopscert/mail"
 	"github.com/mopscert/mopscert/mail/mailtest"
 )
 
 func TestRetryWithBackoff(t *testing.T) {
 	srv := mailtest.Start(t)
-	d := openAt(t, filepath.Join(t.TempDir(), "r.db"))
+	d := openAt(t, dbtest.DSN(t))
 	clk := clock.NewFake(t0)
 	addUser(t, d, "u1", "ada@example.com")
 	w := newWorker(t, d, clk, srv.URL())
@@ -46,7 +46,7 @@ func TestRetryWithBackoff(t *testing.T) {
 
 func TestGiveUpAfterMaxAttempts(t *testing.T) {
 	srv := mailtest.Start(t)
-	d := openAt(t, filepath.Join(t.TempDir(), "g.db"))
+	d := openAt(t, dbtest.DSN(t))
 	clk := clock.NewFake(t0)
 	addUser(t, d, "u1", "ada@example.com")
 	w := newWorker(t, d, clk, srv.URL())
@@ -78,7 +78,7 @@ func TestBackoffDoublesAndCaps(t *testing.T) {
 
 func TestSecretArgsWipedAfterSend(t *testing.T) {
 	srv := mailtest.Start(t)
-	d := openAt(t, filepath.Join(t.TempDir(), "s.db"))
+	d := openAt(t, dbtest.DSN(t))
 	clk := clock.NewFake(t0)
 	addUser(t, d, "u1", "ada@example.com")
 	w := newWorker(t, d, clk, srv.URL())
@@ -97,7 +97,7 @@ func TestSecretArgsWipedAfterSend(t *testing.T) {
 }
 
 func TestDedupeKey(t *testing.T) {
-	d := openAt(t, filepath.Join(t.TempDir(), "d.db"))
+	d := openAt(t, dbtest.DSN(t))
 	addUser(t, d, "u1", "ada@example.com")
 	ctx := context.Background()
 	for range 2 {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mopscert/mopscert/clock"
 	"github.com/mopscert/mopscert/db"
+	"github.com/mopscert/mopscert/db/dbtest"
 	"github.com/mopscert/mopscert/mail"
 	"github.com/mopscert/mopscert/mail/mailtest"
 )
@@ -30,7 +30,7 @@ func openAt(tb testing.TB, path string) *db.DB {
 func addUser(tb testing.TB, d *db.DB, id, email string) {
 	tb.Helper()
 	err := d.Update(context.Background(), func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, 'Ada Lovelace', 'x', 'candidate', ?)`, id, email, t0)
+		_, err := tx.Exec(`INSERT INTO users (id, email, email_norm, name, password_hash, role, created_at) VALUES (?, ?, ?, 'Ada Lovelace', 'x', 'candidate', ?)`, id, email, email, t0)
 		return err
 	})
 	if err != nil {
@@ -53,7 +53,7 @@ func newWorker(tb testing.TB, d *db.DB, clk clock.Clock, smtpURL string) *mail.W
 
 func TestWorkerSendsMultipart(t *testing.T) {
 	srv := mailtest.Start(t)
-	d := openAt(t, filepath.Join(t.TempDir(), "m.db"))
+	d := openAt(t, dbtest.DSN(t))
 	clk := clock.NewFake(t0)
 	addUser(t, d, "u1", "ada@example.com")
 	w := newWorker(t, d, clk, srv.URL())
@@ -98,7 +98,7 @@ func TestWorkerSendsMultipart(t *testing.T) {
 // exactly once.
 func TestCrashBetweenCommitAndSend(t *testing.T) {
 	srv := mailtest.Start(t)
-	path := filepath.Join(t.TempDir(), "crash.db")
+	path := dbtest.DSN(t)
 	clk := clock.NewFake(t0)
 	ctx := context.Background()
 
@@ -144,7 +144,7 @@ func TestCrashBetweenCommitAndSend(t *testing.T) {
 // same Message-ID it would have had.
 func TestCrashAfterClaim(t *testing.T) {
 	srv := mailtest.Start(t)
-	path := filepath.Join(t.TempDir(), "claim.db")
+	path := dbtest.DSN(t)
 	clk := clock.NewFake(t0)
 	ctx := context.Background()
 	d := openAt(t, path)

@@ -98,7 +98,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	// Another process starting on the same file waits here and then finds
 	// each step done.
-	err := db.WithStartupLock(ctx, m.Config.DB, func() error {
+	err := m.db.WithStartupLock(ctx, func() error {
 		if err := m.seed(ctx); err != nil {
 			return err
 		}
