@@ -151,7 +151,7 @@ func startCluster(t *testing.T, bin, haproxy, dsn string, n int) *cluster {
 		fmt.Fprintf(&servers, "    server n%d %s check\n", i+1, strings.TrimPrefix(nd.base, "http://"))
 	}
 	// Round-robin with no stickiness; a node is taken out after two failed
-	// /readyz checks 200 ms apart; a request whose connection is refused is
+	// /readyz checks 300 ms apart; a request whose connection is refused is
 	// retried on another node (redispatch).
 	conf := `global
     maxconn 4000
@@ -163,6 +163,7 @@ defaults
     timeout connect 1s
     timeout client 30s
     timeout server 30s
+    timeout check 2s
 frontend public
     bind ` + lbAddr + `
     default_backend nodes
@@ -170,7 +171,7 @@ backend nodes
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200
-    default-server inter 200ms fall 2 rise 2
+    default-server inter 300ms fall 2 rise 2
 ` + servers.String()
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
