@@ -147,8 +147,8 @@ func (s *Store) FindItems(ctx context.Context, f Filter) ([]*Item, int, error) {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		// lower() on both sides: SQLite's LIKE ignores ASCII case but
 		// PostgreSQL's does not.
-		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		where = append(where, `(lower(i.id) LIKE ? ESCAPE '\' OR lower(i.stem) LIKE ? ESCAPE '\' OR lower(i.topic) LIKE ? ESCAPE '\')`)
+		like := "%" + escapeLike(q) + "%"
+		where = append(where, `(lower(i.id) LIKE lower(?) ESCAPE '\' OR lower(i.stem) LIKE lower(?) ESCAPE '\' OR lower(i.topic) LIKE lower(?) ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
 	limit := f.Limit

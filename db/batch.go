@@ -188,3 +188,23 @@ func (b *batcher) run(group []batchReq) {
 		r.done <- results[i]
 	}
 }
+
+// Savepoint runs fn inside SAVEPOINT name and rolls back to it when fn
+// fails, leaving tx usable: on PostgreSQL any failed statement (a unique
+// violation the caller means to handle) otherwise aborts the whole
+// transaction. The same SQL works on SQLite.
+func Savepoint(ctx context.Context, tx *sql.Tx, name string, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rerr))
+		}
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}

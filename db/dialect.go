@@ -36,3 +36,24 @@ func (d *DB) JSONHasKey(col string) string {
 	}
 	return "json_extract(" + col + ", '$.' || ?) IS NOT NULL"
 }
+
+// StringAgg concatenates expr over the group, separated by the literal sep
+// (group_concat on SQLite, string_agg on PostgreSQL).
+func (d *DB) StringAgg(expr, sep string) string {
+	quoted := "'" + strings.ReplaceAll(sep, "'", "''") + "'"
+	if d.dialect == Postgres {
+		return "string_agg(" + expr + ", " + quoted + ")"
+	}
+	return "group_concat(" + expr + ", " + quoted + ")"
+}
+
+// SecondsBetween is the whole number of seconds from the timestamp
+// expression earlier to later, rounded, or NULL when either is NULL.
+// SQLite keeps times as text and has no interval type, so the engines share
+// no expression for it.
+func (d *DB) SecondsBetween(later, earlier string) string {
+	if d.dialect == Postgres {
+		return "CAST(round(extract(epoch FROM (" + later + " - " + earlier + "))) AS BIGINT)"
+	}
+	return "CAST(round((julianday(" + later + ") - julianday(" + earlier + ")) * 86400.0) AS INTEGER)"
+}

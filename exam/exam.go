@@ -14,12 +14,9 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/binary"
-	"errors"
 	"log/slog"
 	"strings"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
@@ -148,15 +145,11 @@ func ceilSecond(t time.Time) time.Time {
 }
 
 // isUniqueViolation reports whether err is a UNIQUE constraint failure on
-// the given "table.column".
+// the given "table.column" (or any key of "table").
 func isUniqueViolation(err error, column string) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique &&
-		strings.Contains(se.Error(), column)
+	table, col, _ := strings.Cut(column, ".")
+	return db.IsUniqueViolationOn(err, table, col)
 }
 
 // isForeignKeyViolation reports whether err is a FOREIGN KEY failure.
-func isForeignKeyViolation(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
-}
+func isForeignKeyViolation(err error) bool { return db.IsForeignKeyViolation(err) }

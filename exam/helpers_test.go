@@ -92,8 +92,8 @@ func (e *env) addTier(t Tier) {
 
 func (e *env) addUser(id, name string) string {
 	e.tb.Helper()
-	_, err := e.db.W.Exec(`INSERT INTO users (id, email, name, password_hash, role, created_at)
-		VALUES (?, ?, ?, 'x', 'candidate', ?)`, id, id+"@example.com", name, e.clk.Now())
+	_, err := e.db.W.Exec(`INSERT INTO users (id, email, email_norm, name, password_hash, role, created_at)
+		VALUES (?, ?, ?, ?, 'x', 'candidate', ?)`, id, id+"@example.com", id+"@example.com", name, e.clk.Now())
 	if err != nil {
 		e.tb.Fatalf("add user: %v", err)
 	}

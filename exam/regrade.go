@@ -253,14 +253,12 @@ func (s *Service) regradeTx(ctx context.Context, tx *sql.Tx, rg ItemRegrader, re
 	if !req.DryRun {
 		correct, _ := json.Marshal(req.Correct)
 		opts, _ := json.Marshal(adj.Options)
-		res, err := tx.ExecContext(ctx, `INSERT INTO regrades (actor, reason, at, attempts, changed, detail, item_id, action,
-			correct, allow_adverse, request_hash, new_version, options) VALUES (?, ?, ?, 0, 0, '', ?, ?, ?, ?, ?, ?, ?)`,
+		err := tx.QueryRowContext(ctx, `INSERT INTO regrades (actor, reason, at, attempts, changed, detail, item_id, action,
+			correct, allow_adverse, request_hash, new_version, options) VALUES (?, ?, ?, 0, 0, '', ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
 			actor, req.Reason, now, req.ItemID, req.Action, string(correct), req.AllowAdverse, hash,
-			sql.NullInt64{Int64: int64(out.NewVersion), Valid: out.NewVersion > 0}, string(opts))
+			sql.NullInt64{Int64: int64(out.NewVersion), Valid: out.NewVersion > 0}, string(opts)).Scan(&id)
 		if err != nil {
-			return nil, fmt.Errorf("record regrade: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
 			return nil, fmt.Errorf("record regrade: %w", err)
 		}
 		out.ID = strconv.FormatInt(id, 10)
@@ -516,9 +514,12 @@ func findAdjustments(ctx context.Context, tx *sql.Tx, itemIDs []string) ([]adjus
 	if len(itemIDs) == 0 {
 		return nil, nil
 	}
-	ids, _ := json.Marshal(itemIDs)
+	args := make([]any, len(itemIDs))
+	for i, id := range itemIDs {
+		args[i] = id
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT item_id, action, correct, options FROM regrades
-		WHERE item_id IN (SELECT value FROM json_each(?)) AND action != '' ORDER BY id`, string(ids))
+		WHERE item_id IN (?`+strings.Repeat(", ?", len(itemIDs)-1)+`) AND action != '' ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load regrades: %w", err)
 	}

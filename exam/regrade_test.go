@@ -100,7 +100,7 @@ func (e *env) snapshot() string {
 	for _, q := range []string{
 		`SELECT id, coalesce(outcome,''), coalesce(correct,0), coalesce(total,0), coalesce(score_percent,0), coalesce(domains,''), coalesce(credential_id,'') FROM attempts ORDER BY id`,
 		`SELECT attempt_id, question_id, coalesce(score,-1) FROM attempt_questions ORDER BY 1, 2`,
-		`SELECT id, coalesce(revoked_at,''), revoked_public_reason FROM credentials ORDER BY id`,
+		`SELECT id, coalesce(CAST(revoked_at AS TEXT),''), revoked_public_reason FROM credentials ORDER BY id`,
 		`SELECT id, version, status FROM items ORDER BY id`,
 		`SELECT count(*) FROM regrades`,
 		`SELECT count(*) FROM regrade_attempts`,

@@ -131,7 +131,7 @@ func summarize(ctx context.Context, tx *sql.Tx, st *Study, rnd int) (*RoundSumma
 	mark := passMarkOf(cut)
 	sum.Cut, sum.SE, sum.PassMark = &cut, &se, &mark
 	var passing int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(score_percent >= ?), 0) FROM attempts
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN score_percent >= ? THEN 1 ELSE 0 END), 0) FROM attempts
 		WHERE tier_code = ? AND outcome IS NOT NULL`, mark, st.Tier).Scan(&sum.Attempts, &passing); err != nil {
 		return nil, fmt.Errorf("projected pass rate: %w", err)
 	}

@@ -146,11 +146,17 @@ func (s *Service) startTx(ctx context.Context, tx *sql.Tx, t Tier, a *attemptRow
 			return fmt.Errorf("read holder name: %w", err)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO attempts (id, user_id, tier_code, holder_name, status, seed,
+	// Under a savepoint: on PostgreSQL a failed statement aborts the whole
+	// transaction, and a conflict must still be followed by a read of the
+	// open attempt.
+	err = db.Savepoint(ctx, tx, "start_attempt", func() error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO attempts (id, user_id, tier_code, holder_name, status, seed,
 		started_at, deadline, time_limit_seconds, accommodation, pass_percent, partial_credit, language)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.UserID, a.Tier, a.HolderName, a.Status, a.Seed, a.StartedAt, a.Deadline,
-		a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit, a.Language)
+			a.ID, a.UserID, a.Tier, a.HolderName, a.Status, a.Seed, a.StartedAt, a.Deadline,
+			a.TimeLimitSeconds, a.Accommodation, a.PassPercent, a.PartialCredit, a.Language)
+		return err
+	})
 	switch {
 	case isUniqueViolation(err, "attempts.user_id"):
 		var open string
@@ -216,7 +222,7 @@ func readExposure(ctx context.Context, tx *sql.Tx, lastDrawn map[string]int64) e
 // that stores the form: a form that is not stored is not counted.
 func recordExposure(ctx context.Context, tx *sql.Tx, qs []questionRow, now time.Time) error {
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO item_exposure (item_id, draws, last_drawn) VALUES (?, 1, ?)
-		ON CONFLICT (item_id) DO UPDATE SET draws = draws + 1, last_drawn = excluded.last_drawn`)
+		ON CONFLICT (item_id) DO UPDATE SET draws = item_exposure.draws + 1, last_drawn = excluded.last_drawn`)
 	if err != nil {
 		return fmt.Errorf("prepare exposure: %w", err)
 	}

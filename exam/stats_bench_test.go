@@ -64,8 +64,8 @@ func statsBenchEnv(b *testing.B) *env {
 			for a := 0; a < 10000; a++ {
 				uid, aid := fmt.Sprintf("u%05d", a), fmt.Sprintf("a%05d", a)
 				start := t0.Add(time.Duration(a) * time.Minute)
-				if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, created_at)
-					VALUES (?, ?, 'Bench', 'x', 'candidate', ?)`, uid, uid+"@example.com", start); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, email_norm, name, password_hash, role, created_at)
+					VALUES (?, ?, ?, 'Bench', 'x', 'candidate', ?)`, uid, uid+"@example.com", uid+"@example.com", start); err != nil {
 					return err
 				}
 				theta := r.NormFloat64()

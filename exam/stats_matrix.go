@@ -34,16 +34,16 @@ func (c *statsCache) tier(code string) *tierMatrix {
 	}
 	m := c.tiers[code]
 	if m == nil {
-		m = &tierMatrix{rows: map[int64]*loadedAttempt{}, index: map[bank.Ref]int{}}
+		m = &tierMatrix{rows: map[string]*loadedAttempt{}, index: map[bank.Ref]int{}}
 		c.tiers[code] = m
 	}
 	return m
 }
 
-// tierMatrix is one tier's graded attempts, by attempt rowid.
+// tierMatrix is one tier's graded attempts, by attempt id.
 type tierMatrix struct {
 	mu      sync.Mutex // one refresh of a tier at a time
-	rows    map[int64]*loadedAttempt
+	rows    map[string]*loadedAttempt
 	refs    []bank.Ref
 	index   map[bank.Ref]int
 	items   []stats.Item
@@ -55,7 +55,7 @@ type tierMatrix struct {
 // reset empties the matrix after a failed read, so a half-read state
 // (responses pointing at items not yet described) is never computed on.
 func (m *tierMatrix) reset() {
-	m.rows = map[int64]*loadedAttempt{}
+	m.rows = map[string]*loadedAttempt{}
 	m.refs, m.items, m.types = nil, nil, nil
 	m.index = map[bank.Ref]int{}
 	m.results = nil
@@ -106,20 +106,19 @@ func (s *Service) TierStats(ctx context.Context, tier string, since time.Time) (
 
 // reconcile brings m in line with the database: graded attempts it lacks,
 // or whose score changed (a regrade), are read; ones gone are dropped. The
-// check reads rowid and score of every graded attempt of the tier from a
-// covering index.
+// check reads id and score of every graded attempt of the tier.
 func (s *Service) reconcile(ctx context.Context, tier string, m *tierMatrix) error {
-	cur := map[int64]float64{}
-	var load []int64
+	cur := map[string]float64{}
+	var load []string
 	err := s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT rowid, score_percent FROM attempts
+		rows, err := tx.QueryContext(ctx, `SELECT id, score_percent FROM attempts
 			WHERE tier_code = ? AND outcome IS NOT NULL AND submitted_at IS NOT NULL`, tier)
 		if err != nil {
 			return fmt.Errorf("stats of %s: list attempts: %w", tier, err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id int64
+			var id string
 			var pct float64
 			if err := rows.Scan(&id, &pct); err != nil {
 				return fmt.Errorf("stats of %s: list attempts: %w", tier, err)
@@ -181,36 +180,38 @@ func (s *Service) reconcile(ctx context.Context, tier string, m *tierMatrix) err
 }
 
 // loadAttempts reads the given attempts with their responses, one row per
-// attempt with the responses joined inside SQLite (400,000 rows crossing
+// attempt with the responses joined inside the database (400,000 rows crossing
 // the driver one by one cost seconds). Fields:
 // item|version|score|authored|seconds from the start to the first save;
 // item ids are slugs, so | and ; are free to separate.
-func (s *Service) loadAttempts(ctx context.Context, m *tierMatrix, ids []int64) error {
+func (s *Service) loadAttempts(ctx context.Context, m *tierMatrix, ids []string) error {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
 	return s.db.View(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT a.rowid, a.id, a.submitted_at, a.score_percent, a.outcome, a.language, (SELECT
-				group_concat(q.item_id || '|' || q.item_version || '|' || coalesce(q.score, '') || '|' ||
+		// Every part is cast to text: PostgreSQL will not coalesce a
+		// number with ''.
+		field := `q.item_id || '|' || CAST(q.item_version AS TEXT) || '|' || coalesce(CAST(q.score AS TEXT), '') || '|' ||
 					coalesce(n.authored, '') || '|' ||
-					coalesce(CAST(round((julianday(n.first_saved_at) - julianday(a.started_at)) * 86400.0) AS INTEGER), ''), ';')
+					coalesce(CAST(` + s.db.SecondsBetween("n.first_saved_at", "a.started_at") + ` AS TEXT), '')`
+		rows, err := tx.QueryContext(ctx, `SELECT a.id, a.submitted_at, a.score_percent, a.outcome, a.language, (SELECT
+				`+s.db.StringAgg(field, ";")+`
 				FROM attempt_questions q
 				LEFT JOIN answers n ON n.attempt_id = q.attempt_id AND n.question_id = q.question_id
 				WHERE q.attempt_id = a.id)
-			FROM attempts a WHERE a.rowid IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+			FROM attempts a WHERE a.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("read responses: %w", err)
 		}
 		defer rows.Close()
 		var offsets []float64
 		for rows.Next() {
-			var rowid int64
 			la := &loadedAttempt{}
 			var outcome Outcome
 			var packed sql.RawBytes
 			var lang string
-			if err := rows.Scan(&rowid, &la.id, &la.at, &la.pct, &outcome, &lang, &packed); err != nil {
+			if err := rows.Scan(&la.id, &la.at, &la.pct, &outcome, &lang, &packed); err != nil {
 				return fmt.Errorf("read responses: %w", err)
 			}
 			la.a = stats.Attempt{Percent: la.pct, Passed: outcome == OutcomePassed, Language: lang}
@@ -233,7 +234,7 @@ func (s *Service) loadAttempts(ctx context.Context, m *tierMatrix, ids []int64) 
 				offsets = append(offsets, off)
 			}
 			estimateSeconds(&la.a, offsets)
-			m.rows[rowid] = la
+			m.rows[la.id] = la
 		}
 		return rows.Err()
 	})

@@ -3,6 +3,8 @@ package web
 import (
 	"testing"
 	"time"
+
+	"github.com/mopscert/mopscert/db/dbtest"
 )
 
 // /readyz is 503 when the database cannot take a write, not only when it
@@ -16,10 +18,7 @@ func TestReadyz(t *testing.T) {
 	})
 	t.Run("ErrWritesFail", func(t *testing.T) {
 		ts := newTestServer(t)
-		if _, err := ts.db.W.Exec(`CREATE TRIGGER probe_fails BEFORE INSERT ON health_probe
-			BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
-			t.Fatal(err)
-		}
+		dbtest.FailWrites(t, ts.db, "health_probe", "INSERT")
 		if r := ts.call(t, "GET", "/readyz", "", nil); r.status != 503 {
 			t.Fatalf("readyz with failing writes = %d %s, want 503", r.status, r.body)
 		}
@@ -31,10 +30,7 @@ func TestReadyz(t *testing.T) {
 func TestReadWithFailingSessionRefresh(t *testing.T) {
 	ts := newTestServer(t)
 	tok := ts.candidate(t, "full-disk@example.com")
-	if _, err := ts.db.W.Exec(`CREATE TRIGGER touch_fails BEFORE UPDATE ON sessions
-		BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
-		t.Fatal(err)
-	}
+	dbtest.FailWrites(t, ts.db, "sessions", "UPDATE")
 	ts.clk.Advance(10 * time.Minute) // past the refresh interval, within the idle timeout
 	if r := ts.call(t, "GET", "/api/v1/tiers", tok, nil); r.status != 200 {
 		t.Fatalf("read with a failing session refresh = %d %s, want 200", r.status, r.body)

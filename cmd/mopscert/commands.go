@@ -25,7 +25,7 @@ var errLintFailed = errors.New("lint found errors")
 // dbFlag adds --db to a subcommand's flags.
 func dbFlag(fsName string, cfg *Config, stderr io.Writer) (*Config, *flag.FlagSet) {
 	fs := newFlagSet(fsName, stderr)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file (MOPSCERT_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file or postgres:// URL (MOPSCERT_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "public URL (MOPSCERT_BASE_URL)")
 	return cfg, fs
 }

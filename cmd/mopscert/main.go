@@ -31,6 +31,8 @@ Usage:
   mopscert bank audit [--tier T] [--format text|json] [--file F]   test-wiseness audit; exit 1 on errors
   mopscert keys rotate                  make a new certificate signing key
   mopscert backup FILE                  write a consistent copy of the database (safe while serving)
+  mopscert migrate-data --from FILE --to postgres://…
+                                        copy a SQLite installation into an empty PostgreSQL database
   mopscert simulate --tier T --candidates N [--seed S] [--db FILE] [--allow-real]
                                         sit synthetic candidates (@synthetic.invalid) through an exam
   mopscert version
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdBackup(ctx, cfg, args, stdout)
 	case "simulate":
 		err = cmdSimulate(ctx, cfg, args, stdout, stderr)
+	case "migrate-data":
+		err = cmdMigrateData(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "mopscert", version)
 	case "help", "-h", "--help":

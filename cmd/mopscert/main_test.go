@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mopscert/mopscert/db/dbtest"
 )
 
 const (
@@ -23,11 +25,12 @@ const (
 )
 
 // startMain runs the real program on 127.0.0.1:0 with a database file in a
-// temporary folder, and stops it when the test ends.
+// temporary folder (or a fresh PostgreSQL database when
+// MOPSCERT_TEST_POSTGRES is set), and stops it when the test ends.
 func startMain(t testing.TB, dbPath string, edit func(*Config)) *Main {
 	t.Helper()
 	if dbPath == "" {
-		dbPath = filepath.Join(t.TempDir(), "mopscert.db")
+		dbPath = dbtest.DSN(t)
 	}
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"

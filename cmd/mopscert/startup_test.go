@@ -13,13 +13,15 @@ import (
 	"time"
 
 	"github.com/mopscert/mopscert/db"
+	"github.com/mopscert/mopscert/db/dbtest"
 )
 
-// Two real processes started at once on a new file both come up: each
-// start-up step finds the other's work done instead of failing on it.
+// Two real processes started at once on a new file (or an empty PostgreSQL
+// database) both come up: migrations and each start-up step run under the
+// start-up lock, so each finds the other's work done instead of failing.
 func TestTwoProcessesStartOnNewFile(t *testing.T) {
 	bin := buildBinary(t)
-	dbPath := filepath.Join(t.TempDir(), "race.db")
+	dbPath := dbtest.EmptyDSN(t)
 	type proc struct {
 		cmd  *exec.Cmd
 		base string

@@ -38,6 +38,21 @@ func DSN(tb testing.TB) string {
 	return filepath.Join(tb.TempDir(), "test.db")
 }
 
+// EmptyDSN is DSN for a database with nothing in it, not even the schema:
+// a path under tb.TempDir(), or a new empty PostgreSQL database. Tests of
+// first starts (migrations racing on an empty database) use it.
+func EmptyDSN(tb testing.TB) string {
+	tb.Helper()
+	if server := PostgresServer(); server != "" {
+		a, err := adminConn(server)
+		if err != nil {
+			tb.Fatalf("MOPSCERT_TEST_POSTGRES: %v", err)
+		}
+		return newDatabase(tb, a, server, "")
+	}
+	return filepath.Join(tb.TempDir(), "test.db")
+}
+
 // OpenSQLite opens a SQLite file whatever MOPSCERT_TEST_POSTGRES says, for
 // tests about SQLite files themselves.
 func OpenSQLite(tb testing.TB) *db.DB {

@@ -130,20 +130,31 @@ func ensureTemplate(ctx context.Context, a *sql.DB, server string) (string, erro
 
 func freshPostgres(tb testing.TB, server string) string {
 	tb.Helper()
-	ctx := context.Background()
 	a, err := adminConn(server)
 	if err != nil {
 		tb.Fatalf("MOPSCERT_TEST_POSTGRES: %v", err)
 	}
-	tpl, err := ensureTemplate(ctx, a, server)
+	tpl, err := ensureTemplate(context.Background(), a, server)
 	if err != nil {
 		tb.Fatalf("PostgreSQL test template: %v", err)
 	}
+	return newDatabase(tb, a, server, tpl)
+}
+
+// newDatabase creates a database, a copy of template tpl (or empty when tpl
+// is ""), and drops it when the test ends.
+func newDatabase(tb testing.TB, a *sql.DB, server, tpl string) string {
+	tb.Helper()
+	ctx := context.Background()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "mopscert_t_" + hex.EncodeToString(b[:])
-	err = withLock(ctx, a, func(c *sql.Conn) error {
-		_, err := c.ExecContext(ctx, `CREATE DATABASE `+pgx.Identifier{name}.Sanitize()+` TEMPLATE `+pgx.Identifier{tpl}.Sanitize())
+	err := withLock(ctx, a, func(c *sql.Conn) error {
+		q := `CREATE DATABASE ` + pgx.Identifier{name}.Sanitize()
+		if tpl != "" {
+			q += ` TEMPLATE ` + pgx.Identifier{tpl}.Sanitize()
+		}
+		_, err := c.ExecContext(ctx, q)
 		return err
 	})
 	if err != nil {

@@ -43,14 +43,15 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Credential, int, error)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// Part of a name or of an id; a whole id in any spelling ParseID
-		// accepts also matches. LIKE folds ASCII case only, so names
-		// beyond ASCII compare as typed.
+		// accepts also matches. Both sides are folded by the database's
+		// own lower() (PostgreSQL's LIKE folds nothing; SQLite's lower()
+		// folds ASCII only, so names beyond ASCII compare as typed there).
 		pat := "%" + likeEscape(q) + "%"
 		id, err := ParseID(q)
 		if err != nil {
 			id = ""
 		}
-		where = append(where, `(id = ? OR holder_name LIKE ? ESCAPE '\' OR id LIKE ? ESCAPE '\')`)
+		where = append(where, `(id = ? OR lower(holder_name) LIKE lower(?) ESCAPE '\' OR lower(id) LIKE lower(?) ESCAPE '\')`)
 		args = append(args, id, pat, pat)
 	}
 	cond := ""

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mopscert/mopscert/account"
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
@@ -207,8 +208,9 @@ func (r *Runner) checkReal(ctx context.Context) error {
 // hash, so nobody can sign in as one.
 func (r *Runner) addCandidate(ctx context.Context, id string) (string, error) {
 	err := r.DB.Update(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, role, created_at)
-			VALUES (?, ?, 'Synthetic Candidate', '!', 'candidate', ?)`, id, id+exam.SyntheticDomain, time.Now().UTC())
+		email := id + exam.SyntheticDomain
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, email, email_norm, name, password_hash, role, created_at)
+			VALUES (?, ?, ?, 'Synthetic Candidate', '!', 'candidate', ?)`, id, email, account.EmailKey(email), time.Now().UTC())
 		return err
 	})
 	if err != nil {

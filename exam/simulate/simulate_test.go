@@ -211,8 +211,8 @@ func TestRefusesRealCandidates(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	e.fillBank(t)
-	if _, err := e.db.W.Exec(`INSERT INTO users (id, email, name, password_hash, role, created_at)
-		VALUES ('u1', 'ann@example.com', 'Ann', 'x', 'candidate', ?)`, e.clk.Now()); err != nil {
+	if _, err := e.db.W.Exec(`INSERT INTO users (id, email, email_norm, name, password_hash, role, created_at)
+		VALUES ('u1', 'ann@example.com', 'ann@example.com', 'Ann', 'x', 'candidate', ?)`, e.clk.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.runner(Model{}).Run(ctx, "foundation", 1); !errors.Is(err, ErrRealCandidates) {
