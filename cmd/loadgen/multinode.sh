@@ -24,16 +24,17 @@ cleanup() {
 }
 trap cleanup EXIT
 LB=127.0.0.1:18480
-common=(MOPSCERT_RATE_LIMITS=0 MOPSCERT_LOG_LEVEL=warn MOPSCERT_ADMIN_EMAIL=admin@example.org
+common=(MOPSCERT_RATE_LIMITS=0 MOPSCERT_LOG_LEVEL=warn MOPSCERT_MAX_CONNS_PER_CLIENT=-1 MOPSCERT_ADMIN_EMAIL=admin@example.org
   MOPSCERT_ADMIN_PASSWORD=load-test-pass-123 MOPSCERT_TRUSTED_PROXIES=127.0.0.1/32)
-node() { # name addr db base
-  env "${common[@]}" MOPSCERT_ADDR="$2" MOPSCERT_DB="$3" MOPSCERT_BASE_URL="$4" \
+node() { # name addr db base (MOPSCERT_PPROF_ADDR passes through)
+  env "${common[@]}" MOPSCERT_PPROF_ADDR="${MOPSCERT_PPROF_ADDR:-}" MOPSCERT_ADDR="$2" MOPSCERT_DB="$3" MOPSCERT_BASE_URL="$4" \
     "$W/mopscert" serve > "$W/$1.log" 2>&1 &
   PIDS+=($!)
 }
 ready() { for _ in $(seq 1 300); do curl -sf -o /dev/null "http://$1/readyz" && return 0; sleep 0.2; done; echo "$1 not ready"; exit 1; }
 node sqlite 127.0.0.1:18481 "$W/load.db" http://127.0.0.1:18481
-for i in 1 2 3; do node "pg$i" "127.0.0.1:1848$((i + 1))" "$PGURL" "http://$LB"; done
+MOPSCERT_PPROF_ADDR=127.0.0.1:18490 node pg1 127.0.0.1:18482 "$PGURL" "http://$LB"
+for i in 2 3; do node "pg$i" "127.0.0.1:1848$((i + 1))" "$PGURL" "http://$LB"; done
 for a in 18481 18482 18483 18484; do ready "127.0.0.1:$a"; done
 cat > "$W/haproxy.cfg" <<CFG
 global
@@ -62,7 +63,28 @@ CFG
 haproxy -db -f "$W/haproxy.cfg" > "$W/haproxy.log" 2>&1 &
 PIDS+=($!)
 ready "$LB"
-args=(-scenario autosave -candidates "${CANDS:-200}" -rate "${RATE:-0}" -duration "${DUR:-15s}")
-echo "== SQLite, one node";                 "$W/loadgen" -target http://127.0.0.1:18481 "${args[@]}"
-echo "== PostgreSQL, one node";             "$W/loadgen" -target http://127.0.0.1:18482 "${args[@]}"
-echo "== PostgreSQL, three nodes, HAProxy"; "$W/loadgen" -target "http://$LB" "${args[@]}"
+args=(-scenario autosave -candidates "${CANDS:-200}" -rate "${RATE:-0}" -duration "${DUR:-15s}" -prepare "${PREPARE:-2}")
+# Where the time goes: CPU seconds each kind of process used during the
+# attack only (postgres counts every backend of the server, other users'
+# too). PROFILE=1 also takes a 10 s CPU profile of the first PostgreSQL node
+# during each PostgreSQL attack (go tool pprof -top FILE).
+cpu() { ps -o times= -p "$(echo "$@" | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
+HA=${PIDS[-1]}
+measure() { # title target
+  local pg0 n0 h0 pg1 n1 h1 lg
+  echo "== $1"
+  "$W/loadgen" -target "$2" "${args[@]}" > "$W/lg.out" 2>&1 &
+  lg=$!
+  until grep -q attacking "$W/lg.out" || ! kill -0 $lg 2>/dev/null; do sleep 0.1; done
+  pg0=$(cpu $(pgrep -d' ' -x postgres)); n0=$(cpu "${PIDS[@]:0:4}"); h0=$(cpu "$HA")
+  if [ -n "${PROFILE:-}" ] && [ "$2" != http://127.0.0.1:18481 ]; then
+    curl -s -o "${PROFILE_DIR:-/tmp}/mopscert-pg1-$(echo "$1" | tr -cd 'a-z').pprof" "http://127.0.0.1:18490/debug/pprof/profile?seconds=10" &
+  fi
+  wait $lg || { cat "$W/lg.out"; exit 1; }
+  pg1=$(cpu $(pgrep -d' ' -x postgres)); n1=$(cpu "${PIDS[@]:0:4}"); h1=$(cpu "$HA")
+  grep -v "^preparing\|^attacking" "$W/lg.out"
+  echo "  CPU seconds during the attack: mopscert nodes $((n1 - n0)), postgres $((pg1 - pg0)), haproxy $((h1 - h0))"
+}
+measure "SQLite, one node" http://127.0.0.1:18481
+measure "PostgreSQL, one node" http://127.0.0.1:18482
+measure "PostgreSQL, three nodes behind HAProxy" "http://$LB"
