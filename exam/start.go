@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/mopscert/mopscert/apperr"
@@ -109,7 +110,13 @@ func (s *Service) StartIn(ctx context.Context, userID, holderName, tierCode, lan
 		ID: db.NewID("a"), UserID: userID, Tier: t.Code, HolderName: holderName, Status: StatusInProgress,
 		Seed: seed, Language: lang, TimeLimitSeconds: form.TimeLimitSeconds, PassPercent: t.PassPercent, PartialCredit: t.PartialCredit,
 	}
-	err = s.db.Update(ctx, func(tx *sql.Tx) error {
+	// READ COMMITTED is enough here and SERIALIZABLE is not affordable:
+	// every start reads the whole exposure table, so concurrent starts
+	// would all conflict. What must hold is held by the database itself:
+	// one open attempt per candidate by the partial unique index, the
+	// exposure counts by atomic upserts; the exposure read only steers
+	// which items are preferred.
+	err = s.db.UpdateReadCommitted(ctx, func(tx *sql.Tx) error {
 		if err := s.startTx(ctx, tx, t, a, qs); err != nil {
 			return err
 		}
@@ -227,9 +234,16 @@ func recordExposure(ctx context.Context, tx *sql.Tx, qs []questionRow, now time.
 		return fmt.Errorf("prepare exposure: %w", err)
 	}
 	defer stmt.Close()
-	for _, q := range qs {
-		if _, err := stmt.ExecContext(ctx, q.Ref.ID, now.UnixMilli()); err != nil {
-			return fmt.Errorf("record exposure of %s: %w", q.Ref.ID, err)
+	// In key order: two starts that drew common items lock their rows in
+	// the same order, so on PostgreSQL they queue instead of deadlocking.
+	ids := make([]string, len(qs))
+	for i, q := range qs {
+		ids[i] = q.Ref.ID
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, err := stmt.ExecContext(ctx, id, now.UnixMilli()); err != nil {
+			return fmt.Errorf("record exposure of %s: %w", id, err)
 		}
 	}
 	return nil

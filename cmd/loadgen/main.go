@@ -104,7 +104,22 @@ type question struct {
 
 var httpc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 512}}
 
+// call makes one set-up request. A 503 (password hashing saturated on a
+// busy machine) is waited out and tried again, a few times: it says
+// "later", not "no".
 func call(method, u, token string, body any, out any) error {
+	for try := 1; ; try++ {
+		err := callOnce(method, u, token, body, out)
+		if !errors.Is(err, errBusy) || try == 20 {
+			return err
+		}
+		time.Sleep(time.Duration(try) * 250 * time.Millisecond)
+	}
+}
+
+var errBusy = errors.New("server busy")
+
+func callOnce(method, u, token string, body any, out any) error {
 	var rd io.Reader
 	if body != nil {
 		data, _ := json.Marshal(body)
@@ -121,6 +136,9 @@ func call(method, u, token string, body any, out any) error {
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode == http.StatusServiceUnavailable {
+		return fmt.Errorf("%s %s: %w: %s", method, u, errBusy, data)
+	}
 	if res.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %d %s", method, u, res.StatusCode, data)
 	}
