@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
@@ -35,7 +36,8 @@ func TestSweepOnTwoNodesExactlyOnce(t *testing.T) {
 	}
 	other := NewService(d2, e.clk, bank.NewStore(d2, e.clk), certs2, Config{Logger: slog.New(slog.DiscardHandler)})
 
-	e.clk.Set(aFail.Deadline.Add(DefaultGrace + 1))
+	// A millisecond past: PostgreSQL stores the deadline rounded to the microsecond.
+	e.clk.Set(aFail.Deadline.Add(DefaultGrace + time.Millisecond))
 	var mu sync.Mutex
 	closed := 0
 	var wg sync.WaitGroup
