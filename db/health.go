@@ -68,7 +68,11 @@ func (d *DB) Probe(ctx context.Context) error {
 }
 
 func (d *DB) probeNow(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	// Not the caller's cancellation: the answer is kept for probeEvery, and
+	// a load balancer's health check that hangs up early (HAProxy's check
+	// timeout) must not leave this node answering 503 to everyone for that
+	// long, which takes it out of rotation although the database is fine.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	var n int
 	if err := d.R.QueryRowContext(ctx, `SELECT count(*) FROM health_probe`).Scan(&n); err != nil {

@@ -71,6 +71,16 @@ func TestProbe(t *testing.T) {
 			t.Fatalf("probe rows = %d (%v), want 1: the probe must really write", n, err)
 		}
 	})
+	t.Run("OKCallerHungUp", func(t *testing.T) {
+		// A health checker that gave up must not make the node report a
+		// failure it would then repeat to every checker for probeEvery.
+		d := dbtest.Open(t)
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		if err := d.Probe(gone); err != nil {
+			t.Fatalf("Probe for a caller that hung up = %v, want the database's own answer", err)
+		}
+	})
 	t.Run("ErrWriteFails", func(t *testing.T) {
 		d := dbtest.Open(t)
 		// A write that fails as a full disk would, without filling one.

@@ -99,7 +99,11 @@ func (d *DB) Status(ctx context.Context) ([]MigrationStatus, error) {
 	return out, nil
 }
 
-// Current reports whether every known migration is applied (for /readyz).
+// Current reports whether every migration this binary knows is applied (for
+// /readyz). A schema that is newer counts as current: migrations are
+// additive, and during a rolling upgrade the nodes still on the old binary
+// must stay in the load balancer's rotation after the first new node has
+// migrated, or the whole load falls on that one node.
 func (d *DB) Current(ctx context.Context) (bool, error) {
 	p, err := provider(d.W, d.dialect)
 	if err != nil {
@@ -109,5 +113,5 @@ func (d *DB) Current(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return v == KnownVersion(), nil
+	return v >= KnownVersion(), nil
 }

@@ -88,7 +88,10 @@ func scanMessage(r interface{ Scan(...any) error }, now time.Time) (*Message, er
 // claim takes the oldest due row for lease and returns it, or nil when none
 // is due. The UPDATE … RETURNING is one statement in a write transaction,
 // so two workers (or two servers on one database) never claim the same row
-// while its lease runs.
+// while its lease runs. The lease is tested again outside the subquery:
+// under PostgreSQL's READ COMMITTED a second worker that waited on the row
+// lock re-checks only the outer WHERE against the committed row, not the
+// subquery that chose the id, so without it both would send the mail.
 func (o *Outbox) claim(ctx context.Context, lease time.Duration) (*Message, error) {
 	var m *Message
 	now := o.clock.Now()
@@ -98,7 +101,8 @@ func (o *Outbox) claim(ctx context.Context, lease time.Duration) (*Message, erro
 				WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
 				  AND (lease_until IS NULL OR lease_until <= ?)
 				ORDER BY next_attempt_at, id LIMIT 1)
-			RETURNING `+messageColumns, now.Add(lease), now, now)
+			  AND sent_at IS NULL AND failed_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)
+			RETURNING `+messageColumns, now.Add(lease), now, now, now)
 		var err error
 		m, err = scanMessage(row, now)
 		if errors.Is(err, sql.ErrNoRows) {

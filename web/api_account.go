@@ -34,7 +34,7 @@ var resetAccepted = map[string]string{"status": "accepted"}
 // one) runs after the answer, so neither the answer nor its timing says
 // whether the address has an account.
 func (s *Server) handlePasswordResetRequest(c echo.Context) error {
-	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
+	if err := s.limits.check(c.Request().Context(), s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
 	var r emailRequest
@@ -65,7 +65,7 @@ type resetConfirmRequest struct {
 }
 
 func (s *Server) handlePasswordResetConfirm(c echo.Context) error {
-	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
+	if err := s.limits.check(c.Request().Context(), s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
 	var r resetConfirmRequest

@@ -22,7 +22,7 @@ type loginResponse struct {
 }
 
 func (s *Server) handleRegister(c echo.Context) error {
-	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
+	if err := s.limits.check(c.Request().Context(), s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
 	var r account.Registration
@@ -65,7 +65,10 @@ func (s *Server) login(c echo.Context, email, password string) (string, *account
 				a.device = account.HashToken(deviceToken)
 			}
 		}
-		d, wait, ok := s.limits.signIn.reserve(a, s.clock.Now())
+		d, wait, ok, err := s.limits.signIn.reserve(ctx, a, s.clock.Now())
+		if err != nil {
+			return "", nil, nil, err
+		}
 		if !ok {
 			return "", nil, nil, rateLimited(wait)
 		}

@@ -81,7 +81,7 @@ func (s *Server) handleCertificatePDF(c echo.Context) error {
 var errVerifyInput = apperr.New(apperr.BadRequest, "token_or_id_required", "Give a token (?token=…) or a certificate id (?id=…).")
 
 func (s *Server) verifyLimit(c echo.Context) error {
-	return s.limits.check(s.limits.verify, c.RealIP())
+	return s.limits.check(c.Request().Context(), s.limits.verify, c.RealIP())
 }
 
 func (s *Server) handleVerify(c echo.Context) error {

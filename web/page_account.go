@@ -44,7 +44,7 @@ func (s *Server) pageForgotPost(c echo.Context) error {
 	if err := s.anonCSRF(c); err != nil {
 		return err
 	}
-	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
+	if err := s.limits.check(c.Request().Context(), s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
 	lc := localizer(c)

@@ -81,7 +81,7 @@ func (s *Server) pageRegisterPost(c echo.Context) error {
 	if err := s.anonCSRF(c); err != nil {
 		return err
 	}
-	if err := s.limits.check(s.limits.register, c.RealIP()); err != nil {
+	if err := s.limits.check(c.Request().Context(), s.limits.register, c.RealIP()); err != nil {
 		return err
 	}
 	// A new account keeps the language its owner registered in.

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"math"
 	"sync"
 	"time"
 
 	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/clock"
+	"github.com/mopscert/mopscert/db"
 )
 
 // limiter is a set of token buckets keyed by client address, account or
@@ -17,6 +19,10 @@ type limiter struct {
 	per     time.Duration // one token back every per
 	burst   float64
 	buckets map[string]*bucket
+	// shared, when set, is the same budget kept in the database for every
+	// app server; this node's memory is asked first so that a flood it
+	// refuses costs no write.
+	shared *dbBudget
 }
 
 type bucket struct {
@@ -85,24 +91,40 @@ func (l *limiter) pruneLocked(now time.Time) {
 }
 
 // limiters are the server's rate limits. Off when disabled.
+//
+// Sign-in (per account and device) and registration budgets are shared
+// through the database (ratelimit_db.go): they guard an argon2id hash that
+// costs a hundred times the write. The verification budget is per node, in
+// memory only: it is a per-address brake on scrapers on the hottest public
+// path, where a write per request would cost more than the check it
+// guards; N nodes behind a balancer allow N times its rate.
 type limiters struct {
 	on       bool
 	clock    clock.Clock
+	db       *db.DB // nil: memory only (one node)
 	register *limiter
 	verify   *limiter
 	signIn   signInThrottle
 	quit     chan struct{}
 }
 
-func newLimiters(on bool, clk clock.Clock) *limiters {
+// Registration: 20 per address, then one every 10 s.
+var registerBudget = dbBudget{"register", 10 * time.Second, 20}
+
+func newLimiters(on bool, clk clock.Clock, d *db.DB) *limiters {
 	mem := newMemorySignInThrottle()
 	l := &limiters{
 		on:       on,
 		clock:    clk,
-		register: newLimiter(10*time.Second, 20),
+		db:       d,
+		register: newLimiter(registerBudget.per, registerBudget.burst),
 		verify:   newLimiter(20*time.Millisecond, 100),
 		signIn:   mem,
 		quit:     make(chan struct{}),
+	}
+	if d != nil {
+		l.register.shared = &registerBudget
+		l.signIn = sharedSignInThrottle{mem: mem, shared: dbSignInThrottle{db: d}}
 	}
 	go func() {
 		t := time.NewTicker(time.Minute)
@@ -115,6 +137,11 @@ func newLimiters(on bool, clk clock.Clock) *limiters {
 					x.mu.Lock()
 					x.pruneLocked(now)
 					x.mu.Unlock()
+				}
+				if d != nil {
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					_ = pruneRateLimits(ctx, d, now) // retried next minute; stale rows are only full budgets
+					cancel()
 				}
 			case <-l.quit:
 				return
@@ -138,12 +165,27 @@ func rateLimited(wait time.Duration) error {
 	return errRateLimited.With("retry_after", max(1, int(math.Ceil(wait.Seconds()))))
 }
 
-// check returns a 429 error when key has used up its bucket.
-func (l *limiters) check(x *limiter, key string) error {
+// check returns a 429 error when key has used up its bucket, on this node
+// or, for a shared budget, on all of them together.
+func (l *limiters) check(ctx context.Context, x *limiter, key string) error {
 	if !l.on {
 		return nil
 	}
-	if ok, wait := x.take(key, l.clock.Now()); !ok {
+	now := l.clock.Now()
+	if ok, wait := x.take(key, now); !ok {
+		return rateLimited(wait)
+	}
+	if x.shared == nil || l.db == nil {
+		return nil
+	}
+	ok, wait, err := dbTakeAll(ctx, l.db, []dbTake{{*x.shared, key}}, now)
+	if err != nil || !ok {
+		x.refund(key, now)
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return rateLimited(wait)
 	}
 	return nil

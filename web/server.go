@@ -91,7 +91,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: cfg, db: d.DB, accounts: d.Accounts, bank: d.Bank, linter: d.Linter, exams: d.Exams, certs: d.Certs,
 		clock: d.Clock, log: d.Log, pages: p, secure: u.Scheme == "https",
-		limits: newLimiters(cfg.RateLimits, d.Clock),
+		limits: newLimiters(cfg.RateLimits, d.Clock, d.DB),
 		outbox: d.Outbox, mailOn: d.MailEnabled,
 	}
 	if s.outbox == nil {
