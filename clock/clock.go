@@ -15,8 +15,12 @@ type Clock interface {
 // System is the real wall clock.
 type System struct{}
 
-// Now returns the current time in UTC.
-func (System) Now() time.Time { return time.Now().UTC() }
+// Now returns the current time in UTC, to the microsecond: PostgreSQL
+// stores times to the microsecond, so a deadline the API reports must be
+// the one a restart or another node reads back. The monotonic reading goes
+// with the truncation; durations here are measured against stored times
+// anyway.
+func (System) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Fake is a clock that moves only when told. Safe for concurrent use.
 type Fake struct {
