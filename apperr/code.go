@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 )
 
 // Code is a stable, snake_case code for one sentence people read, with the
@@ -109,3 +110,9 @@ func (e *Error) Worded(m Msg) *Error {
 	c.Message, c.Detail, c.Args = m.Message, m.Code, m.Args
 	return &c
 }
+
+// Time is a time as a message argument. English sentences show it as the
+// API's retry_after does (RFC 3339); web writes it the reader's way.
+type Time struct{ time.Time }
+
+func (t Time) String() string { return t.Format(time.RFC3339) }
