@@ -3,7 +3,6 @@
 package account
 
 import (
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -76,61 +75,64 @@ func (r *Registration) Normalize() {
 	r.Name = CanonicalName(r.Name)
 }
 
-// Validate returns field errors in plain language.
+// Validate returns field errors with codes for web and plain English.
 func (r *Registration) Validate() error {
-	f := map[string]string{}
-	if msg := identityMessage(r.emailProblem, "email"); msg != "" {
-		f["email"] = msg
-	} else if msg := checkEmail(r.Email); msg != "" {
-		f["email"] = msg
+	f := apperr.FieldMsgs{}
+	if m := identityMessage(r.emailProblem, "email"); m.Code != "" {
+		f["email"] = m
+	} else if m := checkEmail(r.Email); m.Code != "" {
+		f["email"] = m
 	}
 	switch n := utf8.RuneCountInString(r.Name); {
 	case n == 0:
-		f["name"] = "Enter your name as it should appear on your certificate."
+		f["name"] = codeNameRequired.Msg("Enter your name as it should appear on your certificate.")
 	case n > MaxName:
-		f["name"] = fmt.Sprintf("Keep your name under %d characters.", MaxName)
+		f["name"] = codeNameTooLong.Msg("Keep your name under %d characters.", MaxName)
 	case hasInvisible(r.Name):
 		f["name"] = identityMessage(idInvisible, "name")
 	}
-	if msg := CheckPassword(r.Password); msg != "" {
-		f["password"] = msg
+	if m := CheckPassword(r.Password); m.Code != "" {
+		f["password"] = m
 	}
 	if len(f) > 0 {
-		return apperr.Fielded(f)
+		return f.Err()
 	}
 	return nil
 }
 
-func checkEmail(e string) string {
+// checkEmail returns why an address is not acceptable (the zero Msg when
+// it is).
+func checkEmail(e string) apperr.Msg {
 	if e == "" {
-		return "Enter your email address."
+		return codeEmailRequired.Msg("Enter your email address.")
 	}
 	if len(e) > MaxEmail {
-		return "That email address is too long."
+		return codeEmailTooLong.Msg("That email address is too long.")
 	}
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Address != e || !strings.Contains(e[strings.LastIndexByte(e, '@')+1:], ".") {
-		return "Enter an email address like name@example.com."
+		return codeEmailInvalid.Msg("Enter an email address like name@example.com.")
 	}
-	return ""
+	return apperr.Msg{}
 }
 
-// CheckPassword returns why a password is not acceptable, or "".
-func CheckPassword(p string) string {
+// CheckPassword returns why a password is not acceptable, or the zero Msg
+// (no Code) when it is.
+func CheckPassword(p string) apperr.Msg {
 	n := utf8.RuneCountInString(p)
 	switch {
 	case n < MinPassword:
-		return fmt.Sprintf("Use at least %d characters.", MinPassword)
+		return codePasswordTooShort.Msg("Use at least %d characters.", MinPassword)
 	case n > MaxPassword:
-		return fmt.Sprintf("Use at most %d characters.", MaxPassword)
+		return codePasswordTooLong.Msg("Use at most %d characters.", MaxPassword)
 	case !utf8.ValidString(p):
-		return "The password contains invalid characters."
+		return codePasswordInvalid.Msg("The password contains invalid characters.")
 	case len(strings.TrimSpace(p)) == 0:
-		return "The password cannot be only spaces."
+		return codePasswordBlank.Msg("The password cannot be only spaces.")
 	case isCommon(p):
-		return "That password is too easy to guess; choose a less common one."
+		return codePasswordCommon.Msg("That password is too easy to guess; choose a less common one.")
 	}
-	return ""
+	return apperr.Msg{}
 }
 
 // A short list of the passwords most often tried first; a real breach list

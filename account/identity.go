@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/mopscert/mopscert/apperr"
 )
 
 // Identities are shown on certificates and the public verify page, so an
@@ -108,19 +110,20 @@ func mixedScript(s string) bool {
 }
 
 // identityMessage words a refusal for the person typing it.
-func identityMessage(code, field string) string {
+// The zero Msg (no code) means the identity is fine.
+func identityMessage(code, field string) apperr.Msg {
 	switch code {
 	case idInvisible:
 		if field == "name" {
-			return "Your name contains an invisible or text-direction character; type it without one."
+			return codeNameInvisible.Msg("Your name contains an invisible or text-direction character; type it without one.")
 		}
-		return "The email address contains an invisible character; type it again."
+		return codeEmailInvisible.Msg("The email address contains an invisible character; type it again.")
 	case idMixedScript:
-		return "The part before @ mixes letters of different alphabets (e.g. Latin and Cyrillic); type it in one."
+		return codeEmailMixedScript.Msg("The part before @ mixes letters of different alphabets (e.g. Latin and Cyrillic); type it in one.")
 	case idBadDomain:
-		return "The part after @ is not a valid domain name."
+		return codeEmailBadDomain.Msg("The part after @ is not a valid domain name.")
 	case idCombining:
-		return "The email address contains an accent that belongs to no letter; type it again."
+		return codeEmailCombining.Msg("The email address contains an accent that belongs to no letter; type it again.")
 	}
-	return ""
+	return apperr.Msg{}
 }

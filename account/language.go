@@ -4,12 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/mopscert/mopscert/apperr"
 )
 
 // ErrLanguage refuses a language the server has no pages in.
-var ErrLanguage = apperr.Fielded(map[string]string{"language": "Choose en or de."})
+var ErrLanguage = codeLanguageUnknown.Msg("Choose en or de.").On("language")
 
 // SetLanguage stores the user's preferred language. The user's cached
 // sessions are dropped so the next request on this server sees it at once.

@@ -30,9 +30,9 @@ const (
 // Errors of the self-service flows.
 var (
 	ErrInvalidToken   = apperr.New(apperr.BadRequest, "invalid_token", "This link is no longer valid: it was used already, has expired or is not complete. Ask for a new one.")
-	ErrWrongPassword  = apperr.Fielded(map[string]string{"current_password": "That is not your current password."})
+	ErrWrongPassword  = codeWrongPassword.Msg("That is not your current password.").On("current_password")
 	ErrTooManyLinks   = apperr.New(apperr.TooMany, "too_many_links", "We have sent several links today already. Look for them in your mailbox (and its spam folder), or try again tomorrow.")
-	ErrEmailUnchanged = apperr.Fielded(map[string]string{"email": "That is already your e-mail address."})
+	ErrEmailUnchanged = codeEmailUnchanged.Msg("That is already your e-mail address.").On("email")
 
 	errAnonymizeRefused = apperr.New(apperr.Conflict, "cannot_anonymize", "Only a candidate's account that is not anonymized yet can be anonymized.")
 )
@@ -75,8 +75,8 @@ func (s *Store) RequestPasswordReset(ctx context.Context, email string) error {
 // someone else got in). Following the link also proves the mailbox, so the
 // address counts as verified.
 func (s *Store) ResetPassword(ctx context.Context, token, password string) error {
-	if msg := CheckPassword(password); msg != "" {
-		return apperr.Fielded(map[string]string{"password": msg})
+	if m := CheckPassword(password); m.Code != "" {
+		return m.On("password")
 	}
 	hash, err := HashPasswordContext(ctx, password)
 	if err != nil {
@@ -123,8 +123,8 @@ func (s *Store) ChangePassword(ctx context.Context, userID, keepToken, current, 
 	} else if err != nil {
 		return err
 	}
-	if msg := CheckPassword(password); msg != "" {
-		return apperr.Fielded(map[string]string{"new_password": msg})
+	if m := CheckPassword(password); m.Code != "" {
+		return m.On("new_password")
 	}
 	hash, err := HashPasswordContext(ctx, password)
 	if err != nil {

@@ -93,11 +93,11 @@ func (s *Store) RequestEmailChange(ctx context.Context, userID, password, newEma
 		return err
 	}
 	canon, problem := CanonicalEmail(newEmail)
-	if msg := identityMessage(problem, "email"); msg != "" {
-		return apperr.Fielded(map[string]string{"email": msg})
+	if m := identityMessage(problem, "email"); m.Code != "" {
+		return m.On("email")
 	}
-	if msg := checkEmail(canon); msg != "" {
-		return apperr.Fielded(map[string]string{"email": msg})
+	if m := checkEmail(canon); m.Code != "" {
+		return m.On("email")
 	}
 	if canon == u.Email {
 		return ErrEmailUnchanged

@@ -1,8 +1,10 @@
 // Package apperr is the one error type domain packages return when the
 // caller, not the server, is at fault. It carries a kind (mapped to an HTTP
 // status in web/errors.go, and nowhere else), a snake_case code and a plain
-// sentence, plus field or line detail for validation errors. Domain packages
-// never import net/http or echo.
+// sentence, plus field or line detail for validation errors. Sentences are
+// English; declared codes and arguments beside them (code.go) let web word
+// them in the reader's language. Domain packages never import net/http or
+// echo.
 package apperr
 
 import (
@@ -39,10 +41,19 @@ type Line struct {
 type Error struct {
 	Kind    Kind
 	Code    string            // snake_case, stable: clients switch on it
-	Message string            // a plain sentence for people
-	Fields  map[string]string // per-field messages (validation)
-	Lines   []Line            // per-line messages (imports)
-	Extra   map[string]any    // extra members of the JSON error body
+	Message string            // a plain sentence for people (English)
+	Fields  map[string]string // per-field messages (validation, English)
+	// Detail and Args, when set, say which sentence Message is (a declared
+	// DetailCode, often more specific than Code) and what fills it, so web
+	// can word it in the reader's language.
+	Detail string
+	Args   map[string]any
+	// FieldMsgs holds the code and arguments of each entry of Fields where
+	// the domain gave them (FieldMsgs.Err); a field without one is worded
+	// by its English sentence only.
+	FieldMsgs map[string]Msg
+	Lines     []Line         // per-line messages (imports)
+	Extra     map[string]any // extra members of the JSON error body
 }
 
 func (e *Error) Error() string {

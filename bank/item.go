@@ -224,51 +224,56 @@ func (it *Item) Normalize() {
 // Validate checks the structural rules every version must meet, whatever its
 // status. It returns an *apperr.Error naming each bad field, or nil.
 func (it *Item) Validate() error {
-	f := map[string]string{}
+	f := apperr.FieldMsgs{}
 	if it.ID != "" && !ValidID(it.ID) {
-		f["id"] = "Use 2 to 80 lower-case letters, digits and hyphens, starting with a letter or digit."
+		f["id"] = codeItemID.Msg("Use 2 to 80 lower-case letters, digits and hyphens, starting with a letter or digit.")
 	}
 	if !it.Status.Valid() {
-		f["status"] = "Use draft, review, active, retired or void."
+		f["status"] = codeItemStatus.Msg("Use draft, review, active, retired or void.")
 	}
 	if !it.Domain.Valid() {
-		f["domain"] = "Use concepts, tools or soft_skills."
+		f["domain"] = codeItemDomain.Msg("Use concepts, tools or soft_skills.")
 	}
 	for i, t := range it.Tiers {
 		if !tierRe.MatchString(t) {
-			f[fmt.Sprintf("tiers[%d]", i)] = "A tier code is lower-case letters, digits, - or _."
+			f[fmt.Sprintf("tiers[%d]", i)] = codeItemTierCode.Msg("A tier code is lower-case letters, digits, - or _.")
 		}
 	}
 	if it.Status == Active && len(it.Tiers) == 0 {
-		f["tiers"] = "An active item needs at least one tier to be drawn for."
+		f["tiers"] = codeItemActiveTier.Msg("An active item needs at least one tier to be drawn for.")
 	}
 	if !it.Type.Valid() {
-		f["type"] = "Use single, multiple, true_false, numeric, ordering or matching."
+		f["type"] = codeItemType.Msg("Use single, multiple, true_false, numeric, ordering or matching.")
 	}
 	switch {
 	case it.Stem == "":
-		f["stem"] = "The question needs a stem."
+		f["stem"] = codeItemStemRequired.Msg("The question needs a stem.")
 	case len(it.Stem) > MaxStemLen:
-		f["stem"] = fmt.Sprintf("Keep the stem under %d characters.", MaxStemLen)
+		f["stem"] = codeItemStemTooLong.Msg("Keep the stem under %d characters.", MaxStemLen)
 	}
 	if len(it.Rationale) > MaxTextLen {
-		f["rationale"] = fmt.Sprintf("Keep the rationale under %d characters.", MaxTextLen)
+		f["rationale"] = codeItemRationaleLong.Msg("Keep the rationale under %d characters.", MaxTextLen)
 	}
 	if len(it.Topic) > 100 {
-		f["topic"] = "Keep the topic under 100 characters."
+		f["topic"] = codeItemTopicLong.Msg("Keep the topic under %d characters.", 100)
 	}
 	if len(it.Source) > 500 {
-		f["source"] = "Keep the source under 500 characters."
+		f["source"] = codeItemSourceLong.Msg("Keep the source under %d characters.", 500)
 	}
 	n := len(it.Options)
 	switch lo, hi := it.Type.optionRange(); {
 	case !it.Type.HasOptions() && n > 0:
-		f["options"] = "A numeric item has no options; its answer is the numeric key."
+		f["options"] = codeItemNumericOptions.Msg("A numeric item has no options; its answer is the numeric key.")
 	case it.Type.HasOptions() && (n < lo || n > hi):
-		f["options"] = fmt.Sprintf("Give %d to %d options.", lo, hi)
+		f["options"] = codeItemOptionCount.Msg("Give %d to %d options.", lo, hi)
 	}
 	it.validateExtras(f)
-	it.validateTranslations(f)
+	// The variants' messages have no codes yet: they keep their English.
+	tf := map[string]string{}
+	it.validateTranslations(tf)
+	for k, v := range tf {
+		f[k] = apperr.Msg{Message: v}
+	}
 	seen := map[string]int{}
 	correct := 0
 	for i, o := range it.Options {
@@ -276,15 +281,15 @@ func (it *Item) Validate() error {
 		norm := strings.ToLower(strings.Join(strings.Fields(o.Text), " "))
 		switch {
 		case o.Text == "":
-			f[key] = "An option needs text."
+			f[key] = codeItemOptionText.Msg("An option needs text.")
 		case len(o.Text) > MaxOptionLen:
-			f[key] = fmt.Sprintf("Keep an option under %d characters.", MaxOptionLen)
+			f[key] = codeItemOptionLong.Msg("Keep an option under %d characters.", MaxOptionLen)
 		case seen[norm] > 0:
-			f[key] = fmt.Sprintf("Same text as option %d.", seen[norm])
+			f[key] = codeItemOptionSame.Msg("Same text as option %d.", seen[norm])
 		}
 		seen[norm] = i + 1
 		if len(o.Feedback) > MaxTextLen {
-			f[fmt.Sprintf("options[%d].feedback", i)] = fmt.Sprintf("Keep feedback under %d characters.", MaxTextLen)
+			f[fmt.Sprintf("options[%d].feedback", i)] = codeItemFeedbackLong.Msg("Keep feedback under %d characters.", MaxTextLen)
 		}
 		if o.Correct {
 			correct++
@@ -294,28 +299,28 @@ func (it *Item) Validate() error {
 		switch it.Type {
 		case Single:
 			if correct != 1 {
-				f["options"] = fmt.Sprintf("A single-answer item has exactly one correct option; this one has %d.", correct)
+				f["options"] = codeItemSingleKey.Msg("A single-answer item has exactly one correct option; this one has %d.", correct)
 			}
 		case Multiple:
 			if correct < 1 {
-				f["options"] = "A multiple-answer item needs at least one correct option."
+				f["options"] = codeItemMultipleKey.Msg("A multiple-answer item needs at least one correct option.")
 			}
 		case TrueFalse:
 			if n != 2 || !isTrueFalse(it.Options) || correct != 1 {
-				f["options"] = "A true/false item has exactly the two options True and False, one of them correct."
+				f["options"] = codeItemTrueFalse.Msg("A true/false item has exactly the two options True and False, one of them correct.")
 			}
 		case Ordering:
 			if correct != 0 {
-				f["options"] = "An ordering item marks no option correct: list the options in the correct order."
+				f["options"] = codeItemOrderingKey.Msg("An ordering item marks no option correct: list the options in the correct order.")
 			}
 		case Matching:
 			if correct != 0 {
-				f["options"] = "A matching item marks no option correct: give each option its match."
+				f["options"] = codeItemMatchingKey.Msg("A matching item marks no option correct: give each option its match.")
 			}
 		}
 	}
 	if len(f) > 0 {
-		return apperr.Fielded(f)
+		return f.Err()
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"regexp"
 	"strings"
+
+	"github.com/mopscert/mopscert/apperr"
 )
 
 // What the second-round fields and types add to Validate: the exhibit, the
@@ -39,37 +41,37 @@ func (t Type) optionRange() (int, int) {
 
 // validateExtras adds to f what is wrong with the exhibit, group, numeric
 // key and matching answers.
-func (it *Item) validateExtras(f map[string]string) {
+func (it *Item) validateExtras(f apperr.FieldMsgs) {
 	if len(it.Exhibit) > MaxExhibitLen {
-		f["exhibit"] = fmt.Sprintf("Keep the exhibit under %d characters.", MaxExhibitLen)
+		f["exhibit"] = codeItemExhibitLong.Msg("Keep the exhibit under %d characters.", MaxExhibitLen)
 	}
 	if it.Group != "" && !ValidGroup(it.Group) {
-		f["group"] = fmt.Sprintf("Use up to %d lower-case letters, digits, dots, hyphens and underscores.", MaxGroupLen)
+		f["group"] = codeItemGroup.Msg("Use up to %d lower-case letters, digits, dots, hyphens and underscores.", MaxGroupLen)
 	}
 	if len(it.Competency) > 100 {
-		f["competency"] = "Keep the competency code under 100 characters."
+		f["competency"] = codeItemCompetencyLong.Msg("Keep the competency code under %d characters.", 100)
 	}
 	switch {
 	case it.Type == Numeric && it.Numeric == nil:
-		f["numeric"] = "A numeric item needs its key: numeric: {value, tolerance, unit}."
+		f["numeric"] = codeItemNumericMissing.Msg("A numeric item needs its key: numeric: {value, tolerance, unit}.")
 	case it.Type != Numeric && it.Numeric != nil:
-		f["numeric"] = "Only a numeric item has a numeric key."
+		f["numeric"] = codeItemNumericOnly.Msg("Only a numeric item has a numeric key.")
 	case it.Numeric != nil:
 		k := it.Numeric
 		switch {
 		case math.IsNaN(k.Value) || math.IsInf(k.Value, 0):
-			f["numeric.value"] = "The value must be a finite number."
+			f["numeric.value"] = codeItemValueFinite.Msg("The value must be a finite number.")
 		case math.Abs(k.Value) > 1e15:
-			f["numeric.value"] = "The value is too large to compare exactly."
+			f["numeric.value"] = codeItemValueLarge.Msg("The value is too large to compare exactly.")
 		}
 		switch {
 		case math.IsNaN(k.Tolerance) || math.IsInf(k.Tolerance, 0):
-			f["numeric.tolerance"] = "The tolerance must be a finite number."
+			f["numeric.tolerance"] = codeItemToleranceFinite.Msg("The tolerance must be a finite number.")
 		case k.Tolerance < 0:
-			f["numeric.tolerance"] = "The tolerance cannot be negative (0 means exactly the value)."
+			f["numeric.tolerance"] = codeItemToleranceNeg.Msg("The tolerance cannot be negative (0 means exactly the value).")
 		}
 		if len(k.Unit) > MaxUnitLen {
-			f["numeric.unit"] = fmt.Sprintf("Keep the unit under %d characters.", MaxUnitLen)
+			f["numeric.unit"] = codeItemUnitLong.Msg("Keep the unit under %d characters.", MaxUnitLen)
 		}
 	}
 	seen := map[string]int{}
@@ -77,18 +79,18 @@ func (it *Item) validateExtras(f map[string]string) {
 		key := fmt.Sprintf("options[%d].match", i)
 		if it.Type != Matching {
 			if o.Match != "" {
-				f[key] = "Only a matching item's options have a match."
+				f[key] = codeItemMatchOnly.Msg("Only a matching item's options have a match.")
 			}
 			continue
 		}
 		norm := strings.ToLower(strings.Join(strings.Fields(o.Match), " "))
 		switch {
 		case o.Match == "":
-			f[key] = "Each prompt needs the answer that matches it."
+			f[key] = codeItemMatchRequired.Msg("Each prompt needs the answer that matches it.")
 		case len(o.Match) > MaxOptionLen:
-			f[key] = fmt.Sprintf("Keep a match under %d characters.", MaxOptionLen)
+			f[key] = codeItemMatchLong.Msg("Keep a match under %d characters.", MaxOptionLen)
 		case seen[norm] > 0:
-			f[key] = fmt.Sprintf("Same match as option %d: every answer must be distinct.", seen[norm])
+			f[key] = codeItemMatchSame.Msg("Same match as option %d: every answer must be distinct.", seen[norm])
 		}
 		seen[norm] = i + 1
 	}

@@ -46,7 +46,7 @@ func (s *Service) SaveResponse(ctx context.Context, userID, attemptID, questionI
 	var ack SaveAck
 	// What needs no database is checked first: it costs the writer nothing.
 	if len(in.Value) > maxValueLen {
-		return SaveAck{}, withMessage(ErrInvalidChoice, "That answer is too long to be a number.")
+		return SaveAck{}, ErrInvalidChoice.Worded(codeAnswerTooLong.Msg("That answer is too long to be a number."))
 	}
 	if in.Choices == nil {
 		in.Choices = []string{}
@@ -146,12 +146,12 @@ func (s *Service) saveTx(ctx context.Context, tx *sql.Tx, userID, attemptID, que
 func normalizeAnswer(t bank.Type, n, m int, lang string, in AnswerInput) ([]string, string, error) {
 	value := strings.TrimSpace(in.Value)
 	if t != bank.Numeric && value != "" {
-		return nil, "", withMessage(ErrInvalidChoice, "This question takes choices, not a typed value.")
+		return nil, "", ErrInvalidChoice.Worded(codeAnswerNotTyped.Msg("This question takes choices, not a typed value."))
 	}
 	switch t {
 	case bank.Numeric:
 		if len(in.Choices) > 0 {
-			return nil, "", withMessage(ErrInvalidChoice, "This question takes a typed number, not choices.")
+			return nil, "", ErrInvalidChoice.Worded(codeAnswerNotChoices.Msg("This question takes a typed number, not choices."))
 		}
 		if value == "" {
 			return []string{}, "", nil
@@ -165,16 +165,16 @@ func normalizeAnswer(t bank.Type, n, m int, lang string, in AnswerInput) ([]stri
 			return []string{}, "", nil
 		}
 		if len(in.Choices) != n {
-			return nil, "", withMessage(ErrInvalidChoice, fmt.Sprintf("Put all %d options in order.", n))
+			return nil, "", ErrInvalidChoice.Worded(codeAnswerOrderAll.Msg("Put all %d options in order.", n))
 		}
 		seen := make([]bool, n)
 		for _, c := range in.Choices {
 			p := optionIndex(c, n)
 			switch {
 			case p < 0:
-				return nil, "", withMessage(ErrInvalidChoice, fmt.Sprintf("The question has no option %q.", c))
+				return nil, "", ErrInvalidChoice.Worded(codeAnswerNoOption.Msg("The question has no option %q.", c))
 			case seen[p]:
-				return nil, "", withMessage(ErrInvalidChoice, fmt.Sprintf("Option %q is placed twice.", c))
+				return nil, "", ErrInvalidChoice.Worded(codeAnswerPlacedTwice.Msg("Option %q is placed twice.", c))
 			}
 			seen[p] = true
 		}
@@ -188,11 +188,11 @@ func normalizeAnswer(t bank.Type, n, m int, lang string, in AnswerInput) ([]stri
 			return []string{}, "", nil
 		}
 		if len(in.Choices) != n {
-			return nil, "", withMessage(ErrInvalidChoice, fmt.Sprintf("Give one answer (or none) for each of the %d prompts.", n))
+			return nil, "", ErrInvalidChoice.Worded(codeAnswerEachPrompt.Msg("Give one answer (or none) for each of the %d prompts.", n))
 		}
 		for _, c := range in.Choices {
 			if c != "" && optionIndex(c, m) < 0 {
-				return nil, "", withMessage(ErrInvalidChoice, fmt.Sprintf("The question has no answer %q.", c))
+				return nil, "", ErrInvalidChoice.Worded(codeAnswerNoAnswer.Msg("The question has no answer %q.", c))
 			}
 		}
 		return append([]string{}, in.Choices...), "", nil
@@ -207,10 +207,10 @@ func normalizeAnswer(t bank.Type, n, m int, lang string, in AnswerInput) ([]stri
 // numberMessage says why a typed value is not read as a number.
 func numberMessage(value string, err error) error {
 	if errors.Is(err, bank.ErrNumberAmbiguous) {
-		return withMessage(ErrInvalidChoice, fmt.Sprintf(
+		return ErrInvalidChoice.Worded(codeAnswerAmbiguous.Msg(
 			"%q could be read two ways. Type it without a thousands separator, for example 1250 or 1.25.", value)).With("value", value)
 	}
-	return withMessage(ErrInvalidChoice, fmt.Sprintf(
+	return ErrInvalidChoice.Worded(codeAnswerNotNumber.Msg(
 		"%q is not a number. Type digits, with a point or a comma for decimals, for example 13.5.", value)).With("value", value)
 }
 
@@ -221,7 +221,7 @@ func normalizeChoices(choices []string) ([]string, error) {
 	sort.Strings(out)
 	for i := 1; i < len(out); i++ {
 		if out[i] == out[i-1] {
-			return nil, withMessage(ErrInvalidChoice, fmt.Sprintf("Option %q is chosen twice.", out[i]))
+			return nil, ErrInvalidChoice.Worded(codeAnswerChosenTwice.Msg("Option %q is chosen twice.", out[i]))
 		}
 	}
 	return out, nil
@@ -233,11 +233,11 @@ func normalizeChoices(choices []string) ([]string, error) {
 func checkChoices(t bank.Type, n int, choices []string) error {
 	for _, c := range choices {
 		if optionIndex(c, n) < 0 {
-			return withMessage(ErrInvalidChoice, fmt.Sprintf("The question has no option %q.", c))
+			return ErrInvalidChoice.Worded(codeAnswerNoOption.Msg("The question has no option %q.", c))
 		}
 	}
 	if t != bank.Multiple && len(choices) > 1 {
-		return withMessage(ErrInvalidChoice, "This question takes exactly one choice.")
+		return ErrInvalidChoice.Worded(codeAnswerOneChoice.Msg("This question takes exactly one choice."))
 	}
 	return nil
 }

@@ -100,19 +100,18 @@ func (f *facts) check(t Tier, now time.Time, checkOpen bool) *apperr.Error {
 		return ErrAlreadyCertified
 	}
 	if t.Prerequisite != nil && !f.certified[*t.Prerequisite] && !renewing {
-		return withMessage(ErrPrerequisiteMissing,
-			fmt.Sprintf("This tier requires a valid %s certificate.", *t.Prerequisite))
+		return ErrPrerequisiteMissing.Worded(codePrerequisiteTier.Msg("This tier requires a valid %s certificate.", *t.Prerequisite))
 	}
 	wait, waitOK := f.cooldownEnd(t, now)
 	capEnd, capOK := f.capEnd(t, now)
 	switch {
 	case capOK && (!waitOK || !capEnd.Before(wait)):
-		return withMessage(ErrTooManyAttempts, fmt.Sprintf(
+		return ErrTooManyAttempts.Worded(codeTooManyAttemptsBy.Msg(
 			"You have used the %d attempts allowed in %d days; you can try again after %s.",
-			t.MaxAttempts, t.AttemptWindowDays, retryAfter(capEnd))).With("retry_after", retryAfter(capEnd))
+			t.MaxAttempts, t.AttemptWindowDays, apperr.Time{Time: ceilSecond(capEnd)})).With("retry_after", retryAfter(capEnd))
 	case waitOK:
-		return withMessage(ErrRetakeTooSoon, fmt.Sprintf(
-			"After a failed attempt you can retake this exam after %s.", retryAfter(wait))).With("retry_after", retryAfter(wait))
+		return ErrRetakeTooSoon.Worded(codeRetakeAfter.Msg(
+			"After a failed attempt you can retake this exam after %s.", apperr.Time{Time: ceilSecond(wait)})).With("retry_after", retryAfter(wait))
 	}
 	return nil
 }

@@ -119,12 +119,14 @@ var (
 
 // Closed-attempt errors say why, so the candidate's page can tell them.
 var (
-	errClosedTimeUp    = withMessage(ErrAttemptClosed, "The attempt is closed: time is up.")
-	errClosedSubmitted = withMessage(ErrAttemptClosed, "The attempt is closed: it was already submitted.")
+	errClosedTimeUp    = ErrAttemptClosed.Worded(codeClosedTimeUp.Msg("The attempt is closed: time is up."))
+	errClosedSubmitted = ErrAttemptClosed.Worded(codeClosedSubmitted.Msg("The attempt is closed: it was already submitted."))
 )
 
 // withMessage returns a copy of e with another message; errors.Is still
-// matches e.
+// matches e. The message is English detail without a code (a list of
+// shortfalls), so other languages show e's general message; a sentence with
+// a code goes through e.Worded instead.
 func withMessage(e *apperr.Error, msg string) *apperr.Error {
 	c := *e
 	c.Message = msg

@@ -43,12 +43,19 @@ type reissuer interface {
 	ReissueTx(ctx context.Context, tx *sql.Tx, oldID, holderName string) (cert.Credential, error)
 }
 
+// maxNameChangeReason is the longest reason a request may give, in
+// characters.
+const maxNameChangeReason = 1000
+
 // RequestNameChange records a candidate's request. newName is already in
 // its canonical form and checked (account.CheckName).
 func (s *Service) RequestNameChange(ctx context.Context, userID, newName, reason string) (*NameChange, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 1000 {
-		return nil, apperr.Fielded(map[string]string{"reason": "Tell us why the name should change (up to 1,000 characters), e.g. a misspelling or a legal name change."})
+	if reason == "" || utf8.RuneCountInString(reason) > maxNameChangeReason {
+		// Built by hand: the English sentence writes the limit with its
+		// thousands separator, which %d cannot.
+		return nil, apperr.Msg{Code: codeNameChangeReason.ID, Args: map[string]any{"Max": maxNameChangeReason},
+			Message: "Tell us why the name should change (up to 1,000 characters), e.g. a misspelling or a legal name change."}.On("reason")
 	}
 	n := &NameChange{ID: db.NewID("nc"), UserID: userID, NewName: newName, Reason: reason, Status: "pending", CreatedAt: s.clock.Now()}
 	err := s.db.Update(ctx, func(tx *sql.Tx) error {
@@ -56,7 +63,7 @@ func (s *Service) RequestNameChange(ctx context.Context, userID, newName, reason
 			return fmt.Errorf("name change of %s: %w", userID, err)
 		}
 		if n.OldName == newName {
-			return apperr.Fielded(map[string]string{"name": "That is the name on your account already."})
+			return codeNameChangeSame.Msg("That is the name on your account already.").On("name")
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO name_change_requests (id, user_id, old_name, new_name, reason, status, created_at)
 			VALUES (?, ?, ?, ?, ?, 'pending', ?)`, n.ID, userID, n.OldName, newName, reason, n.CreatedAt)
@@ -80,7 +87,7 @@ func (s *Service) RequestNameChange(ctx context.Context, userID, newName, reason
 func (s *Service) DecideNameChange(ctx context.Context, id string, approve bool, response, actor string) (*NameChange, error) {
 	response = strings.TrimSpace(response)
 	if !approve && response == "" {
-		return nil, apperr.Fielded(map[string]string{"response": "Tell the candidate why the request is rejected."})
+		return nil, codeNameChangeResponse.Msg("Tell the candidate why the request is rejected.").On("response")
 	}
 	rs, ok := s.certs.(reissuer)
 	if approve && !ok {

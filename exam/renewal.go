@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
@@ -30,30 +31,30 @@ const (
 )
 
 // applyRenewalUpdate validates and applies the renewal fields of u.
-func applyRenewalUpdate(t *Tier, u TierUpdate, f map[string]string) {
+func applyRenewalUpdate(t *Tier, u TierUpdate, f apperr.FieldMsgs) {
 	if v := u.RenewalWindowDays; v != nil {
 		if *v < 0 || *v > 365 {
-			f["renewal_window_days"] = "Use 0 to 365 days."
+			f["renewal_window_days"] = codeTierRangeDays.Msg(rangeFormats[codeTierRangeDays.ID], 0, 365)
 		} else {
 			t.RenewalWindowDays = *v
 		}
 	}
 	if v := u.GraceDays; v != nil {
 		if *v < 0 || *v > 365 {
-			f["grace_days"] = "Use 0 to 365 days."
+			f["grace_days"] = codeTierRangeDays.Msg(rangeFormats[codeTierRangeDays.ID], 0, 365)
 		} else {
 			t.GraceDays = *v
 		}
 	}
 	if v := u.RenewalMode; v != nil {
 		if *v != RenewalShort && *v != RenewalFull {
-			f["renewal_mode"] = "Renewal is by a short exam (short) or the full exam (full)."
+			f["renewal_mode"] = codeRenewalMode.Msg("Renewal is by a short exam (short) or the full exam (full).")
 		} else {
 			t.RenewalMode = *v
 		}
 	}
 	if t.RenewalWindowDays >= t.ValidityDays {
-		f["renewal_window_days"] = "The renewal window must be shorter than the validity."
+		f["renewal_window_days"] = codeRenewalWindow.Msg("The renewal window must be shorter than the validity.")
 	}
 }
 

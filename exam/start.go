@@ -9,7 +9,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 	"github.com/mopscert/mopscert/db"
 )
@@ -31,7 +30,7 @@ func (s *Service) StartIn(ctx context.Context, userID, holderName, tierCode, lan
 		lang = bank.English
 	}
 	if !validLanguage(lang) {
-		return nil, apperr.Fielded(map[string]string{"language": "Use en or de."})
+		return nil, codeExamLanguage.Msg("Use en or de.").On("language")
 	}
 	t, err := s.Tier(ctx, tierCode)
 	if err != nil {

@@ -23,7 +23,7 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 	}
 	t, fields := applyUpdate(cur, u)
 	if len(fields) > 0 {
-		return Tier{}, apperr.Fielded(fields)
+		return Tier{}, fields.Err()
 	}
 	if !sameBlueprint(cur.Blueprint, t.Blueprint) {
 		if err := s.checkFillable(ctx, t); err != nil {
@@ -45,14 +45,14 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 		if t.Prerequisite != nil {
 			p, err := findTier(ctx, tx, *t.Prerequisite)
 			if errors.Is(err, ErrTierNotFound) {
-				return apperr.Fielded(map[string]string{"prerequisite": "No tier has that code."})
+				return codeTierPrereqUnknown.Msg("No tier has that code.").On("prerequisite")
 			}
 			if err != nil {
 				return err
 			}
 			// A prerequisite sits at a lower level, which also rules out cycles.
 			if p.Level >= t.Level {
-				return apperr.Fielded(map[string]string{"prerequisite": "The prerequisite must be a tier of a lower level."})
+				return codeTierPrereqLevel.Msg("The prerequisite must be a tier of a lower level.").On("prerequisite")
 			}
 		}
 		bp, err := json.Marshal(t.Blueprint)
@@ -68,7 +68,7 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 			t.Name, t.Level, t.Description, t.Prerequisite, t.TimeLimitSeconds, t.PassPercent, t.ValidityDays,
 			string(bp), t.PartialCredit, t.RetakeWaitSeconds, t.MaxAttempts, t.AttemptWindowDays, t.UpdatedAt, code)
 		if isUniqueViolation(err, "tiers.level") {
-			return apperr.Fielded(map[string]string{"level": "Another tier has this level."})
+			return codeTierLevelTaken.Msg("Another tier has this level.").On("level")
 		}
 		if err != nil {
 			return fmt.Errorf("update tier %s: %w", code, err)
@@ -83,7 +83,7 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 			return fmt.Errorf("check dependent tiers: %w", err)
 		}
 		if n > 0 {
-			return apperr.Fielded(map[string]string{"level": "A tier that requires this one would no longer be above it."})
+			return codeTierLevelDependent.Msg("A tier that requires this one would no longer be above it.").On("level")
 		}
 		return nil
 	})
@@ -94,55 +94,56 @@ func (s *Service) UpdateTier(ctx context.Context, code string, u TierUpdate) (Ti
 }
 
 // applyUpdate returns cur with u applied and a message per bad field.
-func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
+func applyUpdate(cur Tier, u TierUpdate) (Tier, apperr.FieldMsgs) {
 	t := cur
-	f := map[string]string{}
-	intField := func(name string, dst *int, v *int, lo, hi int, unit string) {
+	f := apperr.FieldMsgs{}
+	// unit is the range's code, one per unit so each language can word it.
+	intField := func(name string, dst *int, v *int, lo, hi int, unit apperr.Code) {
 		if v == nil {
 			return
 		}
 		if *v < lo || *v > hi {
-			f[name] = fmt.Sprintf("Use %d to %d %s.", lo, hi, unit)
+			f[name] = unit.Msg(rangeFormats[unit.ID], lo, hi)
 			return
 		}
 		*dst = *v
 	}
 	if u.Code != nil && *u.Code != cur.Code {
-		f["code"] = "A tier's code cannot be changed."
+		f["code"] = codeTierCodeFixed.Msg("A tier's code cannot be changed.")
 	}
 	if u.Name != nil {
 		name := strings.TrimSpace(*u.Name)
 		if n := utf8.RuneCountInString(name); n == 0 || n > 100 {
-			f["name"] = "Give a name of 1 to 100 characters."
+			f["name"] = codeTierName.Msg("Give a name of 1 to %d characters.", 100)
 		} else {
 			t.Name = name
 		}
 	}
 	if u.Description != nil {
 		if utf8.RuneCountInString(*u.Description) > 2000 {
-			f["description"] = "Keep the description under 2000 characters."
+			f["description"] = codeTierDescription.Msg("Keep the description under %d characters.", 2000)
 		} else {
 			t.Description = strings.TrimSpace(*u.Description)
 		}
 	}
-	intField("level", &t.Level, u.Level, 1, 100, "")
+	intField("level", &t.Level, u.Level, 1, 100, codeTierRange)
 	if u.Prerequisite != nil {
 		switch p := strings.TrimSpace(*u.Prerequisite); {
 		case p == "":
 			t.Prerequisite = nil
 		case p == cur.Code:
-			f["prerequisite"] = "A tier cannot be its own prerequisite."
+			f["prerequisite"] = codeTierOwnPrereq.Msg("A tier cannot be its own prerequisite.")
 		default:
 			t.Prerequisite = &p
 		}
 	}
 	// As short as 5 s: administrators rehearse the auto-submit on a test tier.
-	intField("time_limit_seconds", &t.TimeLimitSeconds, u.TimeLimitSeconds, 5, 8*60*60, "seconds")
-	intField("pass_percent", &t.PassPercent, u.PassPercent, 1, 100, "percent")
-	intField("validity_days", &t.ValidityDays, u.ValidityDays, 1, 3650, "days")
-	intField("retake_wait_seconds", &t.RetakeWaitSeconds, u.RetakeWaitSeconds, 0, 365*24*60*60, "seconds")
-	intField("max_attempts", &t.MaxAttempts, u.MaxAttempts, 1, 100, "attempts")
-	intField("attempt_window_days", &t.AttemptWindowDays, u.AttemptWindowDays, 1, 3650, "days")
+	intField("time_limit_seconds", &t.TimeLimitSeconds, u.TimeLimitSeconds, 5, 8*60*60, codeTierRangeSeconds)
+	intField("pass_percent", &t.PassPercent, u.PassPercent, 1, 100, codeTierRangePercent)
+	intField("validity_days", &t.ValidityDays, u.ValidityDays, 1, 3650, codeTierRangeDays)
+	intField("retake_wait_seconds", &t.RetakeWaitSeconds, u.RetakeWaitSeconds, 0, 365*24*60*60, codeTierRangeSeconds)
+	intField("max_attempts", &t.MaxAttempts, u.MaxAttempts, 1, 100, codeTierRangeAttempts)
+	intField("attempt_window_days", &t.AttemptWindowDays, u.AttemptWindowDays, 1, 3650, codeTierRangeDays)
 	if u.PartialCredit != nil {
 		t.PartialCredit = *u.PartialCredit
 	}
@@ -152,10 +153,10 @@ func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
 		for d, n := range u.Blueprint {
 			switch {
 			case !d.Valid():
-				f["blueprint."+string(d)] = "Use the domains concepts, tools and soft_skills."
+				f["blueprint."+string(d)] = codeBlueprintDomain.Msg("Use the domains %s.", "concepts, tools and soft_skills")
 				bad = true
 			case n < 0 || n > 200:
-				f["blueprint."+string(d)] = "Use 0 to 200 questions."
+				f["blueprint."+string(d)] = codeBlueprintCount.Msg("Use %d to %d questions.", 0, 200)
 				bad = true
 			default:
 				bp[d] = n
@@ -163,7 +164,7 @@ func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
 		}
 		if !bad {
 			if n := bp.Total(); n < 1 || n > 200 {
-				f["blueprint"] = "A form has 1 to 200 questions in all."
+				f["blueprint"] = codeBlueprintTotal.Msg("A form has %d to %d questions in all.", 1, 200)
 			} else {
 				t.Blueprint = bp
 			}
@@ -171,7 +172,7 @@ func applyUpdate(cur Tier, u TierUpdate) (Tier, map[string]string) {
 	}
 	t.QuestionCount = t.Blueprint.Total()
 	if u.QuestionCount != nil && *u.QuestionCount != t.QuestionCount {
-		f["question_count"] = fmt.Sprintf("The question count follows from the blueprint: %d.", t.QuestionCount)
+		f["question_count"] = codeQuestionCount.Msg("The question count follows from the blueprint: %d.", t.QuestionCount)
 	}
 	applyRenewalUpdate(&t, u, f)
 	return t, f
@@ -201,13 +202,17 @@ func (s *Service) checkFillable(ctx context.Context, t Tier) error {
 		return nil
 	}
 	e := withMessage(ErrBlueprintUnfillable, "The question bank cannot fill this blueprint: "+short.String()+".")
-	e.Fields = map[string]string{}
+	f := apperr.FieldMsgs{}
 	for _, m := range short {
-		msg := fmt.Sprintf("%d active items for this tier, %d needed.", m.Available, m.Needed)
+		msg := codeBlueprintShort.Msg("%d active items for this tier, %d needed.", m.Available, m.Needed)
 		if m.Enemies {
-			msg = fmt.Sprintf("%d items that may stand on one form (one per enemy group), %d needed.", m.Available, m.Needed)
+			msg = codeBlueprintShortEnem.Msg("%d items that may stand on one form (one per enemy group), %d needed.", m.Available, m.Needed)
 		}
-		e.Fields["blueprint."+string(m.Domain)] = msg
+		f["blueprint."+string(m.Domain)] = msg
 	}
+	// The summary above stays English detail; other languages show the
+	// code's general message and these per-domain fields.
+	fe := f.Err()
+	e.Fields, e.FieldMsgs = fe.Fields, fe.FieldMsgs
 	return e
 }

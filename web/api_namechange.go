@@ -26,8 +26,8 @@ type nameChangeRequest struct {
 
 func (s *Server) requestNameChange(c echo.Context, name, reason string) (*exam.NameChange, error) {
 	name, problem := account.CheckName(name)
-	if problem != "" {
-		return nil, apperr.Fielded(map[string]string{"name": problem})
+	if problem.Code != "" {
+		return nil, problem.On("name")
 	}
 	return s.exams.RequestNameChange(c.Request().Context(), userID(c), name, reason)
 }

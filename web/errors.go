@@ -85,9 +85,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = s.renderError(c, code, ae)
 		return
 	}
-	body := map[string]any{"code": ae.Code, "message": localizer(c).errorMessage(ae)}
-	if len(ae.Fields) > 0 {
-		body["fields"] = ae.Fields
+	w := localizer(c).worded(ae)
+	body := map[string]any{"code": ae.Code, "message": w.Message}
+	if len(w.Fields) > 0 {
+		body["fields"] = w.Fields
+		if fc := fieldCodes(ae); len(fc) > 0 {
+			body["field_codes"] = fc
+		}
 	}
 	if len(ae.Lines) > 0 {
 		body["lines"] = ae.Lines

@@ -13,7 +13,8 @@ import (
 
 // The message catalogues: TOML files named <part>.<lang>.toml, embedded
 // (active.* for the candidate and public pages, admin.* for the
-// administrators' pages, so the two can be edited apart). Keys are quoted
+// administrators' pages, so the two can be edited apart; errors.* for the
+// domain packages' message codes, see i18n_errors.go). Keys are quoted
 // dotted ids ("exam.submit"); plural messages are tables with the CLDR forms
 // of the language (English and German: one, other).
 //

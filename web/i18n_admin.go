@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/bank"
 )
 
@@ -81,13 +80,4 @@ func (lc *loc) adminJSMessages() map[string]string {
 		}
 	}
 	return out
-}
-
-// fieldErrors is the package's fieldErrors with the form's general message
-// in the reader's language (the per-field messages are the domain's).
-func (lc *loc) fieldErrors(err error) (map[string]string, string) {
-	if ae, ok := apperr.As(err); ok && ae.Kind != apperr.Internal {
-		return ae.Fields, lc.errorMessage(ae)
-	}
-	return nil, ""
 }

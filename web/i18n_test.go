@@ -41,8 +41,14 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Errorf("%s has no German counterpart (found %s)", enFiles[i], deFiles[i])
 		}
 	}
+	// admin.* holds admin. ids only, errors.* err. ids only, so each part's
+	// ids say where to find them.
 	for _, f := range append(enFiles, deFiles...) {
-		if !strings.HasPrefix(f, "i18n/admin.") {
+		prefix := map[bool]string{true: "admin."}[strings.HasPrefix(f, "i18n/admin.")]
+		if strings.HasPrefix(f, "i18n/errors.") {
+			prefix = "err."
+		}
+		if prefix == "" {
 			continue
 		}
 		b, _ := catalogueFS.ReadFile(f)
@@ -51,8 +57,8 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 		for id := range part {
-			if !strings.HasPrefix(id, "admin.") {
-				t.Errorf("%s: %q lacks the admin. prefix", f, id)
+			if !strings.HasPrefix(id, prefix) {
+				t.Errorf("%s: %q lacks the %s prefix", f, id, prefix)
 			}
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mopscert/mopscert/apperr"
 	"github.com/mopscert/mopscert/exam/cert"
 )
 
@@ -56,20 +55,6 @@ func (lc *loc) statusText(code int) string {
 		return lc.T(id)
 	}
 	return http.StatusText(code)
-}
-
-// errorMessage is an error's message for people. English keeps the domain's
-// own sentence (it may carry detail, such as the field or byte at fault);
-// other languages take the catalogue's message for the code, and the
-// English sentence where the catalogue has none.
-func (lc *loc) errorMessage(ae *apperr.Error) string {
-	if lc.Lang == "en" {
-		return ae.Message
-	}
-	if id := "apierror." + ae.Code; lc.has(id) {
-		return lc.T(id)
-	}
-	return ae.Message
 }
 
 // tierName is a tier's name: the catalogue's for the shipped tiers, else the

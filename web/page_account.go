@@ -73,7 +73,7 @@ func (s *Server) pageResetPost(c echo.Context) error {
 		return s.message(c, http.StatusBadRequest, lc.T("link.expired_title"), lc.errorMessage(err.(*apperr.Error)), lc.T("reset.ask_new"), "/forgot-password")
 	}
 	if err != nil {
-		fields, msg := fieldErrors(err)
+		fields, msg := localizer(c).fieldErrors(err)
 		if msg == "" {
 			return err
 		}
@@ -146,7 +146,7 @@ func (s *Server) pageAccount(c echo.Context) error {
 // formFailed re-renders the settings page with a form's errors next to its
 // fields, keeping what was typed (except passwords).
 func (s *Server) formFailed(c echo.Context, err error, form map[string]string, general string) error {
-	fields, msg := fieldErrors(err)
+	fields, msg := localizer(c).fieldErrors(err)
 	if msg == "" {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) pageAccountEmail(c echo.Context) error {
 	err := s.accounts.RequestEmailChange(c.Request().Context(), userID(c), c.FormValue("email_password"), email)
 	if err != nil {
 		if ae, ok := apperr.As(err); ok && ae.Fields["current_password"] != "" {
-			err = apperr.Fielded(map[string]string{"email_password": ae.Fields["current_password"]})
+			err = apperr.FieldMsgs{"email_password": fieldMsg(ae, "current_password")}.Err()
 		}
 		return s.formFailed(c, err, map[string]string{"email": email}, "email")
 	}

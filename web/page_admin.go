@@ -133,7 +133,7 @@ func (s *Server) pageTierPost(c echo.Context) error {
 			}
 		}
 		return s.render(c, http.StatusUnprocessableEntity, "admin_tiers", page{Title: lc.T("admin.tiers.title"), Nav: "tiers",
-			Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains, "ErrorTier": code, "Error": ae, "ErrorMessage": lc.errorMessage(ae)}})
+			Data: map[string]any{"Tiers": tiers, "Domains": bank.Domains, "ErrorTier": code, "Error": lc.worded(ae), "ErrorMessage": lc.errorMessage(ae)}})
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/tiers?saved="+url.QueryEscape(code))
 }

@@ -174,7 +174,7 @@ func (s *Server) pageImportPost(c echo.Context) error {
 		if !ok {
 			return err
 		}
-		p.Data = map[string]any{"Error": ae, "ErrorMessage": lc.errorMessage(ae)}
+		p.Data = map[string]any{"Error": lc.worded(ae), "ErrorMessage": lc.errorMessage(ae)}
 		return s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 	}
 	p.Data = map[string]any{"Result": res}

@@ -56,7 +56,7 @@ func (s *Server) pageLoginPost(c echo.Context) error {
 	email, next := c.FormValue("email"), c.FormValue("next")
 	_, _, u, err := s.login(c, email, c.FormValue("password"))
 	if err != nil {
-		_, msg := fieldErrors(err)
+		_, msg := localizer(c).fieldErrors(err)
 		if msg == "" {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Server) pageRegisterPost(c echo.Context) error {
 	r := account.Registration{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"), Language: localizer(c).Lang}
 	ctx := c.Request().Context()
 	if _, err := s.accounts.Register(ctx, r, account.Candidate); err != nil {
-		fields, msg := fieldErrors(err)
+		fields, msg := localizer(c).fieldErrors(err)
 		if msg == "" {
 			return err
 		}

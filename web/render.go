@@ -274,16 +274,8 @@ func (s *Server) csrfToken(c echo.Context) string {
 
 func (s *Server) renderError(c echo.Context, code int, ae *apperr.Error) error {
 	lc := localizer(c)
-	return s.render(c, code, "error", page{Title: lc.statusText(code), Data: map[string]any{"Code": code, "Message": lc.errorMessage(ae), "Fields": ae.Fields, "Lines": ae.Lines}})
-}
-
-// fieldErrors pulls per-field messages out of a validation error for a form;
-// other errors come back as the form's general message.
-func fieldErrors(err error) (map[string]string, string) {
-	if ae, ok := apperr.As(err); ok && ae.Kind != apperr.Internal {
-		return ae.Fields, ae.Message
-	}
-	return nil, ""
+	w := lc.worded(ae)
+	return s.render(c, code, "error", page{Title: lc.statusText(code), Data: map[string]any{"Code": code, "Message": w.Message, "Fields": w.Fields, "Lines": ae.Lines}})
 }
 
 // tierFieldError is the message for one field of the tier form that was
