@@ -66,3 +66,23 @@ func TestGermanLexicon(t *testing.T) {
 		}
 	}
 }
+
+// A decimal comma ("12,5 %") or a time ("10:30") is part of a number, not a
+// clause mark that makes an option look more qualified.
+func TestNumberSeparatorsAreNotClauses(t *testing.T) {
+	tests := []struct {
+		text string
+		want int
+	}{
+		{"12,5 % des Gewichts", 0},
+		{"34,000 records", 0},
+		{"Tuesday 10:30", 0},
+		{"Pause, then resume", 1},
+		{"Europe, 12,5 %", 1},
+	}
+	for _, tc := range tests {
+		if got := readOption(tc.text, nil).punct; got != tc.want {
+			t.Errorf("%q: %d clause marks, want %d", tc.text, got, tc.want)
+		}
+	}
+}

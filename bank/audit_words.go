@@ -1,6 +1,9 @@
 package bank
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // The word lists behind the test-wiseness cues (docs/audit.md lists them).
 // Words are matched lower-cased and whole; stems match as prefixes so that
@@ -109,6 +112,9 @@ func (lx auditLexicon) readOption(text string, stemWords map[string]bool) option
 		}
 	}
 	t := strings.TrimRight(strings.TrimSpace(text), ".,;: ")
+	// A comma or colon between digits is a number ("12,5 %" in German,
+	// "34,000", "10:30"), not a clause.
+	t = digitSeparatorRE.ReplaceAllString(t, "$1$2")
 	c.punct = strings.Count(t, ",") + strings.Count(t, ";") + strings.Count(t, ":") + strings.Count(t, " – ") + strings.Count(t, " - ")
 	c.qualified = qualification(c)
 	return c
@@ -176,3 +182,5 @@ func wordsOf(s string) map[string]bool {
 	}
 	return m
 }
+
+var digitSeparatorRE = regexp.MustCompile(`([0-9])[,:]([0-9])`)
