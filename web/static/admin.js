@@ -400,7 +400,19 @@
     syncGerman();
     row.querySelector("input").focus();
   });
-  form.addEventListener("input", () => { syncGerman(); schedulePreview(); });
+  form.addEventListener("input", (e) => {
+    // A field being corrected loses its old error at once.
+    const x = e.target;
+    if (x.getAttribute && x.getAttribute("aria-invalid") === "true") {
+      x.removeAttribute("aria-invalid");
+      (x.getAttribute("aria-describedby") || "").split(" ").filter((d) => d.startsWith("err-"))
+        .forEach((d) => { document.getElementById(d).textContent = ""; });
+      const row = x.closest(".de-opt-row");
+      if (row && !row.querySelector('[aria-invalid="true"]')) row.querySelector(".error-text").textContent = "";
+    }
+    syncGerman();
+    schedulePreview();
+  });
   form.addEventListener("change", () => { syncGerman(); schedulePreview(); });
 
   if (optionsBox.querySelectorAll(".opt-row").length === 0) {
