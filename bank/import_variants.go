@@ -18,10 +18,9 @@ import (
 // named by the id the file gives it (Parsed.Name), and becomes that item's
 // variant in a new version; the English and the key stay as they are.
 //
-// It does not go through the staging of Import: staged rows have no place
-// for translations, and a translation file only ever edits existing items,
-// so the plan is read from one snapshot and the new versions are written in
-// one short transaction that checks no item moved meanwhile.
+// The plan is read from one snapshot; the new versions are staged and
+// published as Import does (staging holds the writer in short chunks; the
+// publish refuses the lot if an item moved meanwhile).
 
 // CheckImportLanguage refuses a language an import cannot take: English
 // (the default) for every format, a variant language for GIFT and Aiken
@@ -60,30 +59,17 @@ func (s *Store) ImportVariants(ctx context.Context, lang string, parsed []Parsed
 		}
 		return res, nil
 	}
-	err = s.db.Update(ctx, func(tx *sql.Tx) error {
-		now := s.clock.Now()
-		var moved []string
-		for _, e := range plan {
-			cur, err := findItem(ctx, tx, e.next.ID, 0)
-			if err != nil || cur.Version != e.base || cur.Status == Void {
-				if err != nil && !errors.Is(err, ErrNotFound) {
-					return err
-				}
-				moved = append(moved, e.next.ID)
-				continue
-			}
-			if len(moved) == 0 {
-				if err := updateItem(ctx, tx, cur, e.next, now, opt.Actor); err != nil {
-					return err
-				}
-			}
-		}
-		if len(moved) > 0 {
-			return ErrImportConflict.With("items", moved[:min(len(moved), 20)])
-		}
-		return nil
-	})
-	if err != nil {
+	// The new versions go through Import's staging, so the writer is held
+	// in short chunks and the publish checks that no item moved meanwhile;
+	// their translations are written in the publish transaction.
+	now := s.clock.Now()
+	rows := make([]stagedRow, len(plan))
+	for i, e := range plan {
+		it := *e.next
+		it.Version, it.UpdatedAt = e.base+1, now
+		rows[i] = stagedRow{it: it, base: e.base, last: true, done: i + 1}
+	}
+	if err := s.stageAndPublish(ctx, rows, len(rows), opt); err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil

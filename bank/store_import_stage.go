@@ -393,6 +393,9 @@ func columnStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]st
 // array even when empty (numeric items), numeric "" when there is none.
 func versionJSON(it *Item) (tiers, opts, numeric string) {
 	t, _ := json.Marshal(it.Tiers)
+	if it.Tiers == nil {
+		t = []byte("[]") // json_each('null') would give one NULL tier
+	}
 	o, _ := json.Marshal(it.Options)
 	if it.Options == nil {
 		o = []byte("[]")
