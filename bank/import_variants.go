@@ -53,10 +53,10 @@ func (s *Store) ImportVariants(ctx context.Context, lang string, parsed []Parsed
 		plan, err = s.planVariants(ctx, tx, lang, parsed, &res)
 		return err
 	})
-	if err != nil || opt.DryRun || len(plan) == 0 {
-		if err != nil {
-			return ImportResult{}, err
-		}
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if opt.DryRun || len(plan) == 0 {
 		return res, nil
 	}
 	// The new versions go through Import's staging, so the writer is held
