@@ -25,10 +25,18 @@ import (
 // the question text may run over several lines (joined with line breaks)
 // as long as no blank line splits it. Every question is single answer;
 // its texts are plain text, escaped into Markdown.
+//
+// Aiken has no place for an id, so a question may be preceded by a line
+// "ID: item-id" (between questions, not inside one). It names the item
+// the way a GIFT ::title:: does: an import into German matches items by it,
+// and an English import updates that item instead of making up an id.
+// Moodle would read the line as question text, so only files meant for
+// this bank should carry it.
 
 var (
 	aikenOptionRe = regexp.MustCompile(`^([A-Z])[).][ \t]?`)
 	aikenAnswerRe = regexp.MustCompile(`^ANSWER:`)
+	aikenIDRe     = regexp.MustCompile(`^ID:[ \t]*(\S*)$`)
 )
 
 // ParseAiken reads an Aiken file. The error, if any, is an *apperr.Error:
@@ -58,12 +66,24 @@ type aikenQuestion struct {
 func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 	var out []*draft
 	var q *aikenQuestion
+	idLine, id := 0, "" // an ID: line waiting for its question
 	for i, raw := range lines {
 		n := i + 1
 		l := strings.Trim(raw, phpSpace)
 		if len(l) < 2 {
 			if q != nil {
 				q.blank = true
+			}
+			continue
+		}
+		if m := aikenIDRe.FindStringSubmatch(l); m != nil && q == nil {
+			switch {
+			case idLine > 0:
+				errs.add(n, "a second ID line: line %d already names the next question %q", idLine, id)
+			case !ValidID(m[1]):
+				errs.add(n, "ID: %q is not an item id; use 2 to 80 lower-case letters, digits and hyphens", m[1])
+			default:
+				idLine, id = n, m[1]
 			}
 			continue
 		}
@@ -97,12 +117,19 @@ func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 			}
 			q = &aikenQuestion{d: newDraft(n), stem: []string{plainToMarkdown(l)}}
 			q.d.lines["stem"] = n
+			if idLine > 0 {
+				q.d.item.ID, q.d.explicit, q.d.lines["id"] = id, true, idLine
+				idLine, id = 0, ""
+			}
 			withDefaults(&q.d.item, opt)
 			q.d.item.Type = Single
 		}
 	}
 	if q != nil {
 		errs.add(q.d.line, "the question that starts here has no ANSWER line")
+	}
+	if idLine > 0 {
+		errs.add(idLine, "the ID line is not followed by a question")
 	}
 	return out
 }

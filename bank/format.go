@@ -36,6 +36,10 @@ type ParseOptions struct {
 type Parsed struct {
 	Item Item
 	Line int
+	// Name is the id the file itself gave the question (a YAML id, a GIFT
+	// ::title:: or // @id, an Aiken ID: line), "" when it was made up from
+	// the text. An import into another language matches items by it.
+	Name string
 }
 
 // Skipped is a question left out, and why.
@@ -274,7 +278,14 @@ func finishDrafts(ds []*draft, opt ParseOptions, errs *lineErrors) []Parsed {
 				}
 			}
 		}
-		out = append(out, Parsed{Item: d.item, Line: d.line})
+		name := ""
+		switch {
+		case d.explicit:
+			name = d.item.ID
+		case d.title != "" && ValidID(d.title):
+			name = d.title
+		}
+		out = append(out, Parsed{Item: d.item, Line: d.line, Name: name})
 	}
 	if opt.MaxItems > 0 && len(ds) > opt.MaxItems {
 		errs.add(ds[opt.MaxItems].line, "the file holds %d questions; import at most %d at a time (this is question %d)", len(ds), opt.MaxItems, opt.MaxItems+1)

@@ -263,8 +263,13 @@ func lintFields(it *Item) []lintField {
 
 var findingFieldRe = regexp.MustCompile(`^(options|tiers)\[(\d+)\](?:\.(text|feedback|match))?$`)
 
-// findingLabel names a field for people: "options[2].text" is "Option 3".
+// findingLabel names a field for people: "options[2].text" is "Option 3",
+// "translations.de.stem" is "German stem".
 func findingLabel(key string) string {
+	if rest, ok := strings.CutPrefix(key, "translations.de."); ok {
+		l := findingLabel(rest)
+		return "German " + strings.ToLower(l[:1]) + l[1:]
+	}
 	if m := findingFieldRe.FindStringSubmatch(key); m != nil {
 		n, _ := strconv.Atoi(m[2])
 		switch {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mopscert/mopscert/apperr"
 )
 
 // itemIDs reads every item id: the visible ones, and all of them with the
@@ -157,6 +159,15 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 			prev = &planned{it: cur, staged: -1}
 			seen[it.ID] = prev
 		}
+		if prev != nil && it.Translations == nil && len(prev.it.Translations) > 0 {
+			// GIFT and Aiken cannot carry translations: an English import
+			// keeps the stored ones while they still fit, never drops them
+			// silently.
+			if msg := keepVariants(prev.it, &it); msg != "" {
+				errs.add(parsed[i].Line, "item %s: %s", it.ID, msg)
+				continue
+			}
+		}
 		switch {
 		case prev == nil: // a new item
 			// An id another import holds hidden is refused when this one
@@ -204,13 +215,32 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 	return res, rows, nil
 }
 
+// keepVariants gives it the variants of prev, its stored version; msg says
+// why they no longer fit the new English.
+func keepVariants(prev, it *Item) string {
+	it.Translations = prev.Translations
+	err := it.Validate()
+	ae, _ := apperr.As(err)
+	if err == nil || ae == nil {
+		return ""
+	}
+	for f, m := range ae.Fields {
+		if strings.HasPrefix(f, "translations.") {
+			return fmt.Sprintf("the stored translation no longer fits the new English (%s: %s); import the translation again with the file's language, or edit it in the item editor", f, m)
+		}
+	}
+	return ""
+}
+
 func sameContent(a, b *Item) bool {
 	ta, tb := append([]string(nil), a.Tiers...), append([]string(nil), b.Tiers...)
 	sort.Strings(ta)
 	sort.Strings(tb)
 	oa, _ := json.Marshal(a.Options)
 	ob, _ := json.Marshal(b.Options)
+	va, _ := json.Marshal(a.Translations) // map keys sorted: comparable text
+	vb, _ := json.Marshal(b.Translations)
 	return a.Domain == b.Domain && strings.Join(ta, ",") == strings.Join(tb, ",") && a.Topic == b.Topic &&
 		a.Type == b.Type && a.Stem == b.Stem && string(oa) == string(ob) && a.Rationale == b.Rationale &&
-		a.Source == b.Source
+		a.Source == b.Source && string(va) == string(vb)
 }

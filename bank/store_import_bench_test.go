@@ -55,7 +55,7 @@ func BenchmarkImportPublish20k(b *testing.B) {
 				b.StopTimer()
 				s, id := stagedImport(b, data, bc.edit)
 				b.StartTimer()
-				if err := s.publish(context.Background(), id, "bench"); err != nil {
+				if err := s.publish(context.Background(), id, "bench", nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -60,7 +60,7 @@ func (s *Store) stageAndPublish(ctx context.Context, rows []stagedRow, total int
 	id := db.NewID("imp")
 	err := s.stage(ctx, id, rows, total, opt)
 	if err == nil {
-		err = s.publish(ctx, id, opt.Actor)
+		err = s.publish(ctx, id, opt.Actor, rows)
 	}
 	// Tidying up must not depend on a request context that may be cancelled.
 	clean := context.WithoutCancel(ctx)
@@ -168,8 +168,31 @@ func writeHidden(ctx context.Context, tx *sql.Tx, id, actor string, r *stagedRow
 // transaction: it re-checks the plan of its edits against the bank as it is
 // now, copies the staged edits over, and deletes its imports row, which
 // unhides its new items however many there are.
-func (s *Store) publish(ctx context.Context, id, actor string) error {
-	return s.db.Batch(ctx, func(tx *sql.Tx) error { return publishTx(ctx, tx, id, actor) })
+func (s *Store) publish(ctx context.Context, id, actor string, rows []stagedRow) error {
+	return s.db.Batch(ctx, func(tx *sql.Tx) error {
+		if err := publishTx(ctx, tx, id, actor); err != nil {
+			return err
+		}
+		return publishTranslations(ctx, tx, rows)
+	})
+}
+
+// publishTranslations writes the translations of the staged versions,
+// which import_staging has no column for, from the rows still in memory:
+// in the publish transaction, one short update per translated version.
+func publishTranslations(ctx context.Context, tx *sql.Tx, rows []stagedRow) error {
+	for i := range rows {
+		it := &rows[i].it
+		if rows[i].fresh || len(it.Translations) == 0 {
+			continue // new items were written whole, with their translations
+		}
+		tr, _ := json.Marshal(it.Translations)
+		if _, err := tx.ExecContext(ctx, `UPDATE item_versions SET translations = ? WHERE item_id = ? AND version = ?`,
+			string(tr), it.ID, it.Version); err != nil {
+			return fmt.Errorf("publish import: translations of %s: %w", it.ID, err)
+		}
+	}
+	return nil
 }
 
 func publishTx(ctx context.Context, tx *sql.Tx, id, actor string) error {
@@ -415,6 +438,9 @@ func columnStrings(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]st
 // array even when empty (numeric items), numeric "" when there is none.
 func versionJSON(it *Item) (tiers, opts, numeric string) {
 	t, _ := json.Marshal(it.Tiers)
+	if it.Tiers == nil {
+		t = []byte("[]") // json_each('null') would give one NULL tier
+	}
 	o, _ := json.Marshal(it.Options)
 	if it.Options == nil {
 		o = []byte("[]")

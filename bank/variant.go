@@ -118,7 +118,10 @@ func (it *Item) normalizeTranslations() {
 
 // validateTranslations adds to f what is wrong with the variants: a variant
 // must translate every option the item has (same count, in order), give
-// every text the English has, and keep to the same length limits.
+// every text the English has, and keep to the same length limits. A partly
+// translated variant is refused, drafts included: an item with a variant is
+// offered in that language, and Localized would fill the gaps with English,
+// so a candidate would read a mixed-language question.
 func (it *Item) validateTranslations(f map[string]string) {
 	langs := make([]string, 0, len(it.Translations))
 	for l := range it.Translations {
@@ -141,9 +144,14 @@ func (it *Item) validateTranslations(f map[string]string) {
 		if it.Exhibit != "" && v.Exhibit == "" {
 			f[p+".exhibit"] = "The item has an exhibit; translate it too."
 		}
-		if len(v.Rationale) > MaxTextLen {
+		switch {
+		case it.Rationale != "" && v.Rationale == "":
+			f[p+".rationale"] = "The item has a rationale; translate it too."
+		case len(v.Rationale) > MaxTextLen:
 			f[p+".rationale"] = fmt.Sprintf("Keep the rationale under %d characters.", MaxTextLen)
 		}
+		// The unit is not required: "%", "€" or "ms" read the same in
+		// both languages, and an empty one shows the English unit.
 		if len(v.Options) != len(it.Options) {
 			f[p+".options"] = fmt.Sprintf("The item has %d options; the translation has %d. Translate each option, in the same order.", len(it.Options), len(v.Options))
 			continue
@@ -159,7 +167,10 @@ func (it *Item) validateTranslations(f map[string]string) {
 			if it.Options[i].Match != "" && o.Match == "" {
 				f[key+".match"] = "The option has a match; translate it too."
 			}
-			if len(o.Feedback) > MaxTextLen {
+			switch {
+			case it.Options[i].Feedback != "" && o.Feedback == "":
+				f[key+".feedback"] = "The option has feedback; translate it too."
+			case len(o.Feedback) > MaxTextLen:
 				f[key+".feedback"] = fmt.Sprintf("Keep feedback under %d characters.", MaxTextLen)
 			}
 		}

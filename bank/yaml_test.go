@@ -20,7 +20,7 @@ func TestYAMLRoundTrip(t *testing.T) {
 		Stem: "Welche Regel: `a = b` oder {x: ~y}? # keine Überschrift",
 		Options: []VariantOption{
 			{Text: "`=` und `~` verwenden", Feedback: "Richtig: {Klammern}"},
-			{Text: "[Link](https://example.org/a?b=c#d)"},
+			{Text: "[Link](https://example.org/a?b=c#d)", Feedback: "=nein"},
 			{Text: "%50% ist kein Gewicht"},
 			{Text: "- eine Liste\n- aus zwei"},
 		},

@@ -205,24 +205,26 @@ func (s *Server) handleItemStatus(c echo.Context) error {
 }
 
 // preview is the editor's live view: the sanitized rendering an author
-// will see in the exam, and the lint findings.
+// will see in the exam, and the lint findings (on the variants' text too).
 type preview struct {
-	Stem      string         `json:"stem"`
-	Options   []string       `json:"options"`
-	Matches   []string       `json:"matches,omitempty"` // matching items, authored order
-	Exhibit   string         `json:"exhibit,omitempty"`
+	previewText
 	Rationale string         `json:"rationale"`
 	Findings  []bank.Finding `json:"findings"`
+	// Variants is the same rendering in each language the item carries.
+	Variants map[string]previewText `json:"variants,omitempty"`
 }
 
-func (s *Server) handleItemPreview(c echo.Context) error {
-	var in itemInput
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	it := in.item()
-	it.Normalize()
-	p := preview{Stem: bank.RenderMarkdown(it.Stem), Rationale: bank.RenderMarkdown(it.Rationale), Findings: s.linter.Item(it)}
+// previewText is one language's rendering of an item.
+type previewText struct {
+	Stem      string   `json:"stem"`
+	Options   []string `json:"options"`
+	Matches   []string `json:"matches,omitempty"` // matching items, authored order
+	Exhibit   string   `json:"exhibit,omitempty"`
+	Rationale string   `json:"rationale,omitempty"`
+}
+
+func renderPreview(it *bank.Item) previewText {
+	p := previewText{Stem: bank.RenderMarkdown(it.Stem), Rationale: bank.RenderMarkdown(it.Rationale)}
 	for _, o := range it.Options {
 		p.Options = append(p.Options, bank.RenderInline(o.Text))
 		if it.Type == bank.Matching {
@@ -232,14 +234,36 @@ func (s *Server) handleItemPreview(c echo.Context) error {
 	if it.Exhibit != "" {
 		p.Exhibit = bank.RenderMarkdown(it.Exhibit)
 	}
+	return p
+}
+
+func (s *Server) handleItemPreview(c echo.Context) error {
+	var in itemInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	it := in.item()
+	it.Normalize()
+	p := preview{previewText: renderPreview(it), Rationale: bank.RenderMarkdown(it.Rationale), Findings: s.linter.Item(it)}
+	for lang := range it.Translations {
+		if !bank.ValidVariantLanguage(lang) {
+			continue
+		}
+		if p.Variants == nil {
+			p.Variants = map[string]previewText{}
+		}
+		p.Variants[lang] = renderPreview(it.Localized(lang))
+		p.Findings = append(p.Findings, s.linter.Variant(it, lang)...)
+	}
 	if p.Findings == nil {
 		p.Findings = []bank.Finding{}
 	}
 	return c.JSON(http.StatusOK, p)
 }
 
-// importParams reads the import query of API.md.
-func importParams(c echo.Context) (format string, opt bank.ParseOptions, dryRun bool) {
+// importParams reads the import query of API.md; lang is the language the
+// file is written in ("" is English).
+func importParams(c echo.Context) (format, lang string, opt bank.ParseOptions, dryRun bool) {
 	format = strings.ToLower(c.QueryParam("format"))
 	if format == "" {
 		format = "yaml"
@@ -250,7 +274,7 @@ func importParams(c echo.Context) (format string, opt bank.ParseOptions, dryRun 
 		Domain:          bank.Domain(c.QueryParam("domain")),
 		MaxItems:        maxImportItems,
 	}
-	return format, opt, c.QueryParam("dry_run") == "1"
+	return format, strings.ToLower(c.QueryParam("language")), opt, c.QueryParam("dry_run") == "1"
 }
 
 // maxImportItems caps one import (a larger bank is imported in parts).
@@ -268,29 +292,45 @@ func splitComma(s string) []string {
 
 type importResponse struct {
 	bank.ImportResult
-	DryRun  bool           `json:"dry_run"`
-	Skipped []bank.Skipped `json:"skipped"`
+	DryRun   bool           `json:"dry_run"`
+	Language string         `json:"language"`
+	Skipped  []bank.Skipped `json:"skipped"`
 }
 
-func (s *Server) importBank(c echo.Context, data []byte, format string, opt bank.ParseOptions, dryRun bool) (importResponse, error) {
+// importBank parses and imports a file. A file in another language than
+// English (GIFT or Aiken) translates existing items: its questions become
+// their variants, matched by id.
+func (s *Server) importBank(c echo.Context, data []byte, format, lang string, opt bank.ParseOptions, dryRun bool) (importResponse, error) {
+	if err := bank.CheckImportLanguage(format, lang); err != nil {
+		return importResponse{}, err
+	}
+	if lang == "" {
+		lang = bank.English
+	}
 	parsed, skipped, err := bank.Parse(format, data, opt)
 	if err != nil {
 		return importResponse{}, err
 	}
-	res, err := s.bank.Import(c.Request().Context(), parsed, bank.ImportOptions{Actor: actor(c), DryRun: dryRun})
+	impOpt := bank.ImportOptions{Actor: actor(c), DryRun: dryRun}
+	var res bank.ImportResult
+	if lang == bank.English {
+		res, err = s.bank.Import(c.Request().Context(), parsed, impOpt)
+	} else {
+		res, err = s.bank.ImportVariants(c.Request().Context(), lang, parsed, impOpt)
+	}
 	if err != nil {
 		return importResponse{}, err
 	}
 	if skipped == nil {
 		skipped = []bank.Skipped{}
 	}
-	return importResponse{ImportResult: res, DryRun: dryRun, Skipped: skipped}, nil
+	return importResponse{ImportResult: res, DryRun: dryRun, Language: lang, Skipped: skipped}, nil
 }
 
 // handleBankImport takes the file as the raw body or as a multipart field
 // named "file".
 func (s *Server) handleBankImport(c echo.Context) error {
-	format, opt, dryRun := importParams(c)
+	format, lang, opt, dryRun := importParams(c)
 	var data []byte
 	var err error
 	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
@@ -301,7 +341,7 @@ func (s *Server) handleBankImport(c echo.Context) error {
 	if err != nil {
 		return jsonError(err)
 	}
-	res, err := s.importBank(c, data, format, opt, dryRun)
+	res, err := s.importBank(c, data, format, lang, opt, dryRun)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ func germanizeTier(t *testing.T, ts *testServer, tier string) {
 			if o.Match != "" {
 				vo.Match = "DE " + o.Match
 			}
+			if o.Feedback != "" {
+				vo.Feedback = "DE " + o.Feedback
+			}
 			v.Options = append(v.Options, vo)
 		}
 		it.Translations = map[string]bank.Variant{"de": v}

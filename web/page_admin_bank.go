@@ -90,7 +90,7 @@ func (s *Server) pageItems(c echo.Context) error {
 
 func (s *Server) pageItemEdit(c echo.Context) error {
 	id := c.Param("id")
-	data := map[string]any{"ID": id, "Domains": bank.Domains}
+	data := map[string]any{"ID": id, "Domains": bank.Domains, "DE": newVariantForm(nil, "de")}
 	if id != "" {
 		it, err := s.bank.FindItemByID(c.Request().Context(), id)
 		if err != nil {
@@ -98,6 +98,7 @@ func (s *Server) pageItemEdit(c echo.Context) error {
 		}
 		data["Item"] = it
 		data["Next"] = nextStatuses(it.Status)
+		data["DE"] = newVariantForm(it, "de")
 	}
 	tiers, err := s.exams.Tiers(c.Request().Context(), "")
 	if err != nil {
@@ -141,7 +142,7 @@ func (s *Server) pageItemStatus(c echo.Context) error {
 
 func (s *Server) pageImport(c echo.Context) error {
 	return s.render(c, http.StatusOK, "admin_import", page{Title: localizer(c).T("admin.import.title"), Nav: "bank", Data: map[string]any{},
-		Form: map[string]string{"format": "gift", "dry_run": "1"}})
+		Form: map[string]string{"format": "gift", "dry_run": "1", "language": bank.English}})
 }
 
 // pageImportPost previews (dry run) or imports an uploaded file. The preview
@@ -158,7 +159,7 @@ func (s *Server) pageImportPost(c echo.Context) error {
 	} else {
 		data = []byte(c.FormValue("content"))
 	}
-	form := map[string]string{"format": format, "tiers": c.FormValue("tiers"), "domain": c.FormValue("domain"),
+	form := map[string]string{"format": format, "language": c.FormValue("language"), "tiers": c.FormValue("tiers"), "domain": c.FormValue("domain"),
 		"skip_unsupported": c.FormValue("skip_unsupported"), "content": string(data)}
 	lc := localizer(c)
 	p := page{Title: lc.T("admin.import.title"), Nav: "bank", Form: form, Data: map[string]any{}}
@@ -168,7 +169,7 @@ func (s *Server) pageImportPost(c echo.Context) error {
 	}
 	opt := bank.ParseOptions{SkipUnsupported: form["skip_unsupported"] == "1", Tiers: splitComma(form["tiers"]),
 		Domain: bank.Domain(form["domain"]), MaxItems: maxImportItems}
-	res, err := s.importBank(c, data, format, opt, dryRun)
+	res, err := s.importBank(c, data, format, form["language"], opt, dryRun)
 	if err != nil {
 		ae, ok := apperr.As(err)
 		if !ok {

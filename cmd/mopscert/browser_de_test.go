@@ -27,7 +27,7 @@ func germanFoundation(t *testing.T, m *Main) {
 		Stem:    "The events budget is 20,000 euros and the webinar budget 14,000 euros. What is the total in euros?",
 		Numeric: &bank.NumericKey{Value: 34000, Unit: "€"},
 		Translations: map[string]bank.Variant{"de": {
-			Stem: "Das Eventbudget beträgt 20.000 Euro, das Webinarbudget 14.000 Euro. Wie hoch ist die Summe in Euro?"}},
+			Stem: "Das Eventbudget beträgt 20.000 Euro, das Webinarbudget 14.000 Euro. Wie hoch ist die Summe in Euro?", Rationale: "Durchgerechnet."}},
 	}
 	choice := &bank.Item{ID: "de-consent", Type: bank.Single,
 		Stem: "Which record proves that a contact agreed to receive e-mail?",
@@ -36,7 +36,7 @@ func germanFoundation(t *testing.T, m *Main) {
 		Translations: map[string]bank.Variant{"de": {
 			Stem: "Welcher Datensatz belegt, dass ein Kontakt dem E-Mail-Empfang zugestimmt hat?",
 			Options: []bank.VariantOption{{Text: "Der Einwilligungsnachweis mit Zeitpunkt und Quelle"}, {Text: "Die Öffnungsrate"},
-				{Text: "Der Lead-Score"}, {Text: "Die Berufsbezeichnung"}}}},
+				{Text: "Der Lead-Score"}, {Text: "Die Berufsbezeichnung"}}, Rationale: "Durchgerechnet."}},
 	}
 	for _, it := range []*bank.Item{num, choice} {
 		it.Status, it.Domain, it.Tiers = bank.Active, bank.Concepts, []string{"foundation"}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -467,6 +468,43 @@ func TestBrowserAdminBank(t *testing.T) {
 	)
 	if got := textOf(t, ctx, "#item-status"); got != "active" {
 		t.Fatalf("status after activating = %q", got)
+	}
+
+	// The German wording: each German option shows the English beside it;
+	// a half-translated item is refused at the empty German field; the
+	// preview renders the German; saving keeps it in the next version.
+	do(t, ctx,
+		chromedp.Click(`#variant-de summary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#de-stem`, chromedp.ByQuery),
+	)
+	if got := textOf(t, ctx, `#de-options .de-opt-row:nth-of-type(2) [data-ref=opt-text]`); got != "Open rate" {
+		t.Errorf("English beside German option 2 = %q", got)
+	}
+	do(t, ctx,
+		chromedp.SendKeys(`#de-stem`, "Welche Quote teilt **Klicks** durch zugestellte E-Mails?", chromedp.ByQuery),
+		chromedp.Click(`#save`, chromedp.ByQuery),
+		chromedp.Poll(`document.getElementById("err-de-opt-0").textContent.trim() !== ""`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	if got := textOf(t, ctx, "#err-de-opt-0"); !strings.Contains(got, "needs text") {
+		t.Errorf("error beside German option 1 = %q", got)
+	}
+	for i, o := range []string{"Klickrate", "Öffnungsrate", "Bounce-Rate", "Abmelderate"} {
+		do(t, ctx, chromedp.SendKeys(fmt.Sprintf(`#de-options .de-opt-row:nth-of-type(%d) input[name=de-opt-text]`, i+1), o, chromedp.ByQuery))
+	}
+	do(t, ctx,
+		chromedp.SendKeys(`#de-rationale`, "Die Klickrate sind Klicks durch zugestellte E-Mails.", chromedp.ByQuery),
+		chromedp.Poll(`(document.querySelector("#preview-de strong") || {}).textContent === "Klicks"`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	snap(t, ctx, "admin-item-editor-german")
+	var loc string
+	do(t, ctx, chromedp.Click(`#save`, chromedp.ByQuery), chromedp.WaitVisible(`#form-saved`, chromedp.ByQuery), chromedp.Location(&loc))
+	u, _ := url.Parse(loc)
+	saved, err := m.bank.FindItemByID(context.Background(), strings.TrimPrefix(u.Path, "/admin/items/"))
+	if err != nil {
+		t.Fatalf("saved item at %s: %v", loc, err)
+	}
+	if de := saved.Translations["de"]; de.Stem != "Welche Quote teilt **Klicks** durch zugestellte E-Mails?" || len(de.Options) != 4 || de.Options[1].Text != "Öffnungsrate" {
+		t.Errorf("saved German %+v", de)
 	}
 
 	// Import a GIFT file with one bad line: the page names that line and

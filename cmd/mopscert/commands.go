@@ -171,6 +171,7 @@ func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 	var (
 		dryRun, skip *bool
 		tiers, dom   *string
+		lang         *string
 		out          *string
 	)
 	switch sub {
@@ -179,6 +180,7 @@ func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 		skip = fs.Bool("skip-unsupported", false, "GIFT: leave out question types the bank does not hold")
 		tiers = fs.String("tiers", "", "comma-separated tiers for GIFT/Aiken items")
 		dom = fs.String("domain", "", "domain for GIFT/Aiken items without one")
+		lang = fs.String("language", "en", "language of the file: en, or de for a GIFT/Aiken file translating existing items (matched by ::id:: or an Aiken ID: line)")
 	case "export":
 		out = fs.String("out", "", "write to this file instead of standard output")
 	case "lint":
@@ -209,7 +211,7 @@ func cmdBank(ctx context.Context, cfg Config, args []string, stdout, stderr io.W
 			return usageError{"bank import needs a FILE"}
 		}
 		opt := bank.ParseOptions{SkipUnsupported: *skip, Tiers: splitList(*tiers), Domain: bank.Domain(*dom)}
-		return bankImport(ctx, m, file, formatOf(*format, file), opt, *dryRun, stdout, stderr)
+		return bankImport(ctx, m, file, formatOf(*format, file), strings.ToLower(*lang), opt, *dryRun, stdout, stderr)
 	case "export":
 		return bankExport(ctx, m, formatOf(*format, "x.yaml"), *out, stdout)
 	default:
@@ -233,7 +235,10 @@ func formatOf(flagValue, file string) string {
 	return "yaml"
 }
 
-func bankImport(ctx context.Context, m *Main, file, format string, opt bank.ParseOptions, dryRun bool, stdout, stderr io.Writer) error {
+func bankImport(ctx context.Context, m *Main, file, format, lang string, opt bank.ParseOptions, dryRun bool, stdout, stderr io.Writer) error {
+	if err := bank.CheckImportLanguage(format, lang); err != nil {
+		return importFailed(file, err, stderr)
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -251,11 +256,19 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 		bar = progressbar.NewOptions(len(parsed), progressbar.OptionSetWriter(stderr),
 			progressbar.OptionSetDescription("importing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
 	}
-	res, err := m.bank.Import(ctx, parsed, bank.ImportOptions{Actor: "cli", DryRun: dryRun, Progress: func(done, _ int) {
+	impOpt := bank.ImportOptions{Actor: "cli", DryRun: dryRun, Progress: func(done, _ int) {
 		if bar != nil {
 			_ = bar.Set(done)
 		}
-	}})
+	}}
+	var res bank.ImportResult
+	if lang == "" || lang == bank.English {
+		res, err = m.bank.Import(ctx, parsed, impOpt)
+	} else {
+		// A translation only edits existing items: no staging, so no
+		// progress to show.
+		res, err = m.bank.ImportVariants(ctx, lang, parsed, impOpt)
+	}
 	if bar != nil {
 		_ = bar.Finish()
 	}
@@ -265,6 +278,9 @@ func bankImport(ctx context.Context, m *Main, file, format string, opt bank.Pars
 	verb := "imported"
 	if dryRun {
 		verb = "would import"
+	}
+	if lang != "" && lang != bank.English {
+		verb += " " + lang + " translations of"
 	}
 	fmt.Fprintf(stdout, "%s %d items (%d unchanged, %d skipped)\n", verb, res.Imported, res.Unchanged, len(skipped))
 	return nil

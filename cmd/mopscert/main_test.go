@@ -457,6 +457,20 @@ func TestBankCommands(t *testing.T) {
 	if code, out, errOut := cli("bank", "import", export, "--dry-run"); code != 0 || !strings.Contains(out, "would import 0 items") {
 		t.Fatalf("re-import of the export: exit %d %q %q", code, out, errOut)
 	}
+	// The GIFT export read back as German: every question names its item,
+	// so a dry run plans a German version for each (the export holds the
+	// English, which differs from the shipped German), and stores nothing.
+	gift := filepath.Join(dir, "bank.gift")
+	if code, _, errOut := cli("bank", "export", "--format", "gift", "--out", gift); code != 0 {
+		t.Fatalf("bank export gift: exit %d %s", code, errOut)
+	}
+	if code, out, errOut := cli("bank", "import", gift, "--language", "de", "--dry-run"); code != 0 ||
+		!strings.Contains(out, "would import de translations of ") || strings.Contains(out, "of 0 items") {
+		t.Fatalf("German dry run: exit %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := cli("bank", "import", export, "--language", "de"); code != 1 || !strings.Contains(errOut, "translations: block") {
+		t.Fatalf("YAML with --language de: exit %d, stderr %q", code, errOut)
+	}
 	bad := filepath.Join(dir, "bad.gift")
 	if err := os.WriteFile(bad, []byte("::a:: Fine? {=yes ~no}\n\n::b:: Broken? {=yes ~no\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,9 @@
   const id = form.dataset.id;
   const optionsBox = document.getElementById("options");
   const preview = document.getElementById("preview");
+  const previewDe = document.getElementById("preview-de");
+  const deBox = document.getElementById("de-options");
+  const deDetails = document.getElementById("variant-de");
   const lint = document.getElementById("lint");
   const formError = document.getElementById("form-error");
   // The page's wording, in its language, from a JSON block (the CSP allows
@@ -50,6 +53,91 @@
     return row;
   }
 
+  // The German fieldset: one row per English option, each showing the
+  // English it translates. Rows follow the English ones by position.
+  function germanRow() {
+    const i = deBox.querySelectorAll(".de-opt-row").length;
+    const row = document.createElement("div");
+    row.className = "opt-row de-opt-row";
+    const ref = document.createElement("p");
+    ref.className = "hint ref";
+    ref.id = "ref-opt-" + i;
+    const span = (key, lang) => {
+      const x = document.createElement("span");
+      x.dataset.ref = key;
+      if (lang) x.lang = lang;
+      return x;
+    };
+    const matchWrap = span("opt-match-wrap");
+    matchWrap.className = "opt-match";
+    matchWrap.append(" → ", span("opt-match", "en"));
+    ref.append(msg("option", { n: i + 1 }) + " · " + msg("english_ref") + " ", span("opt-text", "en"), matchWrap, span("opt-feedback-wrap"));
+    const mk = (labelText, name, cls) => {
+      const l = document.createElement("label");
+      const input = document.createElement("input");
+      input.name = name;
+      input.lang = "de";
+      if (name === "de-opt-text") input.setAttribute("aria-describedby", "ref-opt-" + i + " err-de-opt-" + i);
+      l.append(labelText + " ", input);
+      if (cls) l.className = cls;
+      return l;
+    };
+    const err = document.createElement("p");
+    err.className = "error-text";
+    err.id = "err-de-opt-" + i;
+    row.append(ref, mk(msg("de_option", { n: i + 1 }), "de-opt-text"), mk(msg("de_match"), "de-opt-match", "opt-match"),
+      mk(msg("de_feedback"), "de-opt-feedback"), err);
+    deBox.appendChild(row);
+    return row;
+  }
+
+  const deField = (name) => form.querySelector('[name="' + name + '"]');
+
+  // germanState says whether the German fields are all empty, all filled
+  // (what the English has) or in between, for the summary line.
+  function germanState(item) {
+    const de = germanValues(item, null);
+    const filled = [de.stem, de.exhibit, de.rationale].concat(de.options.flatMap((o) => [o.text, o.feedback || "", o.match || ""]))
+      .filter((x) => x.trim() !== "").length;
+    if (filled === 0) return "absent";
+    const need = (item.stem ? 1 : 0) + (item.exhibit ? 1 : 0) + (item.rationale ? 1 : 0) +
+      item.options.reduce((n, o) => n + 1 + (o.feedback ? 1 : 0) + (o.match ? 1 : 0), 0);
+    const done = (de.stem.trim() && item.stem ? 1 : 0) + (de.exhibit.trim() && item.exhibit ? 1 : 0) + (de.rationale.trim() && item.rationale ? 1 : 0) +
+      item.options.reduce((n, o, k) => {
+        const d = de.options[k] || {};
+        return n + ((d.text || "").trim() ? 1 : 0) + (o.feedback && (d.feedback || "").trim() ? 1 : 0) + (o.match && (d.match || "").trim() ? 1 : 0);
+      }, 0);
+    return done >= need ? "present" : "partial";
+  }
+
+  // syncGerman keeps the German rows in step with the English options and
+  // the English references beside each German field up to date.
+  function syncGerman() {
+    if (!deBox) return;
+    const en = Array.from(optionsBox.querySelectorAll(".opt-row"));
+    let de = Array.from(deBox.querySelectorAll(".de-opt-row"));
+    while (de.length < en.length) de.push(germanRow());
+    while (de.length > en.length) de.pop().remove();
+    const t = form.type.value;
+    en.forEach((row, i) => {
+      const ref = (k) => de[i].querySelector('[data-ref="' + k + '"]');
+      ref("opt-text").textContent = row.querySelector('[name="opt-text"]').value;
+      ref("opt-match").textContent = row.querySelector('[name="opt-match"]').value;
+      const fb = row.querySelector('[name="opt-feedback"]').value;
+      ref("opt-feedback-wrap").textContent = fb ? " · " + msg("feedback") + ": " + fb : "";
+      de[i].querySelectorAll(".opt-match").forEach((x) => x.classList.toggle("hidden", t !== "matching"));
+    });
+    form.querySelectorAll("#variant-de [data-ref]").forEach((x) => {
+      const src = { stem: "stem", exhibit: "exhibit", rationale: "rationale", "num-unit": "num-unit" }[x.dataset.ref];
+      if (src) x.textContent = form[src].value;
+    });
+    deBox.classList.toggle("hidden", t === "numeric");
+    document.getElementById("de-unit-field").classList.toggle("hidden", t !== "numeric");
+    document.getElementById("de-exhibit-field").classList.toggle("hidden", !form.exhibit.value.trim() && !deField("de-exhibit").value.trim());
+    const item = collectEnglish();
+    document.getElementById("de-state").textContent = msg("de_" + germanState(item));
+  }
+
   // showTypeFields shows what the chosen type uses: the numeric key, the
   // correct boxes (not for ordering or matching), the match inputs.
   function showTypeFields() {
@@ -72,7 +160,12 @@
     return String(v).trim() === "" || !isFinite(x) ? null : x;
   }
 
-  function collect() {
+  // kept lists, for the last collect, which option rows went into the item
+  // (empty rows are left out), so a German field error finds its row.
+  let kept = [];
+
+  function collectEnglish() {
+    const rows = Array.from(optionsBox.querySelectorAll(".opt-row"));
     const item = {
       domain: form.domain.value,
       tiers: Array.from(form.querySelectorAll('input[name="tiers"]:checked')).map((x) => x.value),
@@ -82,7 +175,8 @@
       group: form.group.value,
       stem: form.stem.value,
       exhibit: form.exhibit.value,
-      options: Array.from(optionsBox.querySelectorAll(".opt-row")).map((row) => ({
+      options: rows.map((row, i) => ({
+        i,
         text: row.querySelector('[name="opt-text"]').value,
         correct: row.querySelector('[name="opt-correct"]').checked,
         match: row.querySelector('[name="opt-match"]').value,
@@ -97,21 +191,51 @@
       item.numeric = { value: num(form["num-value"].value), tolerance: num(form["num-tolerance"].value) || 0, unit: form["num-unit"].value };
       if (item.numeric.value === null) delete item.numeric; // the server says the key is missing
     }
+    kept = item.options.map((o) => o.i);
     item.options.forEach((o) => {
+      delete o.i;
       if (t === "ordering" || t === "matching") o.correct = false;
       if (t !== "matching") delete o.match;
     });
-    // The editor has no fields for the translations: keep those that still
-    // match the options (an edit that adds or removes an option needs the
-    // variant translated again, so that one is left out of the new version).
-    const tr = JSON.parse(form.dataset.translations || "null");
-    if (tr) {
-      const kept = {};
-      for (const [lang, v] of Object.entries(tr)) {
-        if ((v.options || []).length === item.options.length) kept[lang] = v;
-      }
-      if (Object.keys(kept).length) item.translations = kept;
+    return item;
+  }
+
+  // germanValues reads the German fields for the options the item kept.
+  function germanValues(item, rows) {
+    rows = rows || Array.from(deBox ? deBox.querySelectorAll(".de-opt-row") : []);
+    const de = {
+      stem: deField("de-stem") ? deField("de-stem").value : "",
+      exhibit: deField("de-exhibit") ? deField("de-exhibit").value : "",
+      rationale: deField("de-rationale") ? deField("de-rationale").value : "",
+      options: item.type === "numeric" ? [] : kept.map((i) => {
+        const row = rows[i];
+        const v = (n) => (row ? row.querySelector('[name="' + n + '"]').value : "");
+        const o = { text: v("de-opt-text"), feedback: v("de-opt-feedback") };
+        if (item.type === "matching") o.match = v("de-opt-match");
+        return o;
+      }),
+    };
+    if (item.type === "numeric" && deField("de-unit")) de.unit = deField("de-unit").value;
+    return de;
+  }
+
+  function collect() {
+    const item = collectEnglish();
+    // Other languages the editor has no fields for ride along while they
+    // still fit the options; German comes from its fields, and is sent only
+    // when some German field is filled (the server refuses a partial one).
+    const tr = JSON.parse(form.dataset.translations || "null") || {};
+    const out = {};
+    for (const [lang, v] of Object.entries(tr)) {
+      if (lang !== "de" && (v.options || []).length === item.options.length) out[lang] = v;
     }
+    if (deBox) {
+      const de = germanValues(item, null);
+      const any = [de.stem, de.exhibit, de.rationale, de.unit || ""].concat(de.options.flatMap((o) => [o.text, o.feedback, o.match || ""]))
+        .some((x) => x.trim() !== "");
+      if (any) out.de = de;
+    }
+    if (Object.keys(out).length) item.translations = out;
     if (form.id && form.id.value) item.id = form.id.value;
     if (id) item.version = Number(form.dataset.version);
     return item;
@@ -133,40 +257,38 @@
     timer = setTimeout(refreshPreview, 300);
   }
 
-  async function refreshPreview() {
-    const item = collect();
-    delete item.version;
-    const r = await api("POST", "/api/v1/admin/items/preview", item);
-    if (!r.ok) return;
-    preview.innerHTML = ""; // the server sanitized every fragment below
+  // renderPreview draws one language's rendering of the item into box;
+  // r holds the server-sanitized fragments, numeric the key to describe.
+  function renderPreview(box, r, item, unit) {
+    box.innerHTML = ""; // the server sanitized every fragment below
     const stem = document.createElement("div");
-    stem.innerHTML = r.data.stem;
-    preview.appendChild(stem);
-    if (r.data.exhibit) {
+    stem.innerHTML = r.stem;
+    box.appendChild(stem);
+    if (r.exhibit) {
       const fig = document.createElement("figure");
       fig.className = "exhibit";
       const cap = document.createElement("figcaption");
       cap.textContent = msg("exhibit");
       const body = document.createElement("div");
-      body.innerHTML = r.data.exhibit;
+      body.innerHTML = r.exhibit;
       fig.append(cap, body);
-      preview.appendChild(fig);
+      box.appendChild(fig);
     }
     if (item.type === "numeric") {
       const p = document.createElement("p");
       p.textContent = item.numeric
-        ? msg(item.numeric.unit ? "answer_box_unit" : "answer_box", { unit: item.numeric.unit }) + " " +
+        ? msg(unit ? "answer_box_unit" : "answer_box", { unit }) + " " +
           msg(item.numeric.tolerance ? "key_tolerance" : "key_exact", { value: item.numeric.value, tolerance: item.numeric.tolerance })
         : msg("answer_box") + " " + msg("key_unset");
-      preview.appendChild(p);
+      box.appendChild(p);
     } else {
       const list = document.createElement(item.type === "ordering" ? "ol" : "ul");
-      (r.data.options || []).forEach((html, i) => {
+      (r.options || []).forEach((html, i) => {
         const li = document.createElement("li");
         li.innerHTML = html;
-        if (item.type === "matching" && r.data.matches) {
+        if (item.type === "matching" && r.matches) {
           const m = document.createElement("span");
-          m.innerHTML = r.data.matches[i] || "";
+          m.innerHTML = r.matches[i] || "";
           li.append(" → ", m);
         } else if (item.options[i] && item.options[i].correct) li.append(" ✓ (" + msg("correct") + ")");
         list.appendChild(li);
@@ -175,9 +297,25 @@
         const p = document.createElement("p");
         p.className = "hint";
         p.textContent = msg("order_note");
-        preview.appendChild(p);
+        box.appendChild(p);
       }
-      preview.appendChild(list);
+      box.appendChild(list);
+    }
+  }
+
+  async function refreshPreview() {
+    const item = collect();
+    delete item.version;
+    const r = await api("POST", "/api/v1/admin/items/preview", item);
+    if (!r.ok) return;
+    renderPreview(preview, r.data, item, item.numeric && item.numeric.unit);
+    if (previewDe) {
+      const de = r.data.variants && r.data.variants.de;
+      if (de) {
+        renderPreview(previewDe, de, item, (item.translations.de.unit || "").trim() || (item.numeric && item.numeric.unit));
+      } else {
+        previewDe.textContent = msg("de_none");
+      }
     }
     lint.textContent = "";
     const findings = r.data.findings || [];
@@ -194,17 +332,44 @@
     });
   }
 
+  // showErrors puts each field error next to its field: the English ones
+  // as before, the German ones (translations.de.…) beside the German field,
+  // opening the German part when it holds one.
   function showErrors(err) {
     formError.textContent = err.message || msg("not_saved");
-    document.getElementById("err-stem").textContent = "";
-    ["err-options", "err-numeric", "err-group", "err-exhibit"].forEach((x) => { document.getElementById(x).textContent = ""; });
+    form.querySelectorAll('.error-text[id^="err-"]').forEach((x) => { x.textContent = ""; });
+    form.querySelectorAll('[aria-invalid="true"]').forEach((x) => x.removeAttribute("aria-invalid"));
     const fields = err.fields || {};
+    let german = false;
+    const put = (target, v, input) => {
+      const el = document.getElementById(target);
+      if (!el) return false;
+      el.textContent += v + " ";
+      if (input) input.setAttribute("aria-invalid", "true");
+      return true;
+    };
     Object.entries(fields).forEach(([k, v]) => {
+      const de = k.match(/^translations\.de(?:\.(stem|exhibit|rationale|unit|options)(?:\[(\d+)\]\.(text|feedback|match))?)?$/);
+      if (de) {
+        german = true;
+        const [, part, n, sub] = de;
+        if (n !== undefined) {
+          const i = kept[Number(n)] !== undefined ? kept[Number(n)] : Number(n);
+          const row = deBox.querySelectorAll(".de-opt-row")[i];
+          if (put("err-de-opt-" + i, v, row && row.querySelector('[name="de-opt-' + sub + '"]'))) return;
+        } else if (part && part !== "unit" && put("err-de-" + part, v, part === "options" ? null : deField("de-" + part))) return;
+        put("err-de", v);
+        return;
+      }
       const target = k === "stem" ? "err-stem" : k.startsWith("options") ? "err-options" : k.startsWith("numeric") ? "err-numeric"
         : k === "group" ? "err-group" : k === "exhibit" ? "err-exhibit" : null;
       if (target) document.getElementById(target).textContent += v + " ";
       else formError.textContent += " " + k + ": " + v;
     });
+    if (german && deDetails) {
+      deDetails.open = true;
+      formError.textContent += " " + msg("de_errors");
+    }
     formError.focus();
   }
 
@@ -227,18 +392,34 @@
       optionRow("False", false, "");
     }
     showTypeFields();
+    syncGerman();
     schedulePreview();
   });
   document.getElementById("add-option").addEventListener("click", () => {
-    optionRow("", false, "").querySelector("input").focus();
+    const row = optionRow("", false, "");
+    syncGerman();
+    row.querySelector("input").focus();
   });
-  form.addEventListener("input", schedulePreview);
-  form.addEventListener("change", schedulePreview);
+  form.addEventListener("input", (e) => {
+    // A field being corrected loses its old error at once.
+    const x = e.target;
+    if (x.getAttribute && x.getAttribute("aria-invalid") === "true") {
+      x.removeAttribute("aria-invalid");
+      (x.getAttribute("aria-describedby") || "").split(" ").filter((d) => d.startsWith("err-"))
+        .forEach((d) => { document.getElementById(d).textContent = ""; });
+      const row = x.closest(".de-opt-row");
+      if (row && !row.querySelector('[aria-invalid="true"]')) row.querySelector(".error-text").textContent = "";
+    }
+    syncGerman();
+    schedulePreview();
+  });
+  form.addEventListener("change", () => { syncGerman(); schedulePreview(); });
 
   if (optionsBox.querySelectorAll(".opt-row").length === 0) {
     for (let i = 0; i < 4; i++) optionRow("", false, "");
   }
   showTypeFields();
+  syncGerman();
   if (new URLSearchParams(location.search).get("saved")) {
     const saved = document.getElementById("form-saved");
     saved.textContent = msg("saved");
