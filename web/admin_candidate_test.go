@@ -129,7 +129,7 @@ func TestExportAndAnonymize(t *testing.T) {
 		Actions []struct{ Action string } `json:"admin_actions"`
 	}
 	ts.call(t, "GET", "/api/v1/admin/users/"+id, ts.admin, nil).decode(t, &p)
-	if p.User.Name != "Anonymized" || strings.Contains(p.User.Email, "ana") {
+	if p.User.Name != "Anonymized" || strings.Contains(p.User.Email, "ana@example.com") {
 		t.Errorf("after anonymizing: %+v", p.User)
 	}
 	if len(p.Actions) != 2 || p.Actions[0].Action != "anonymized" || p.Actions[1].Action != "data_exported" {

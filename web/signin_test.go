@@ -56,8 +56,11 @@ func TestLoginBudgetReservedBeforeHash(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if counts[401] > signInAccountBurst || counts[401]+counts[429] != 30 {
-		t.Fatalf("status counts %v: want at most %d × 401 and the rest 429", counts, signInAccountBurst)
+	// Only requests inside the budget reach the password hash; on a loaded
+	// machine one of those may wait too long for the hashing gate and get
+	// 503, which is still no guess let through.
+	if hashed := counts[401] + counts[503]; hashed > signInAccountBurst || hashed+counts[429] != 30 {
+		t.Fatalf("status counts %v: want at most %d × 401 or 503 and the rest 429", counts, signInAccountBurst)
 	}
 }
 
