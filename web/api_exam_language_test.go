@@ -136,3 +136,33 @@ func TestItemTranslationsRoundTripAPI(t *testing.T) {
 		t.Errorf("after PUT: rationale %q, translations %+v", got.Rationale, got.Translations)
 	}
 }
+
+// The number hint on the exam page speaks the page's language but
+// describes the exam language's way of writing numbers, since answers are
+// read that way.
+func TestExamPageNumberHintFollowsExamLanguage(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tc := range []struct{ page, exam, want string }{
+		{"de", "en", "englisch geschrieben"},
+		{"de", "de", "das Komma trennt die Dezimalstellen"},
+		{"en", "de", "the German way"},
+		{"en", "en", "a point separates the decimals"},
+	} {
+		t.Run(tc.page+"/"+tc.exam, func(t *testing.T) {
+			email := "hint-" + tc.page + tc.exam + "@example.com"
+			tok := ts.candidate(t, email)
+			r := ts.call(t, "POST", "/api/v1/attempts", tok, map[string]string{"tier": "foundation", "language": tc.exam})
+			if r.status != 201 {
+				t.Fatalf("start: %d %s", r.status, r.body)
+			}
+			var a apiAttempt
+			r.decode(t, &a)
+			b := ts.browser(t)
+			b.signIn(email, "correct horse battery", "")
+			p := b.get("/exam/" + a.ID + "?lang=" + tc.page)
+			if p.status != 200 || !strings.Contains(string(p.body), tc.want) {
+				t.Fatalf("exam page (%s page, %s exam): %d, want %q in the script messages", tc.page, tc.exam, p.status, tc.want)
+			}
+		})
+	}
+}

@@ -12,14 +12,20 @@ import (
 // arguments, and these turn them into the reader's language.
 
 // jsMessages are the wording of the exam page's scripts (the js.* ids,
-// without the prefix), handed over as a JSON block.
-func (lc *loc) jsMessages() map[string]string {
+// without the prefix), handed over as a JSON block. The number hint follows
+// the exam's language, not the page's: a typed answer is read the exam
+// language's way ("34.000" is thirty-four thousand in a German exam).
+func (lc *loc) jsMessages(examLang string) map[string]string {
 	out := map[string]string{}
 	for _, id := range messageIDs("en") {
 		if k, ok := strings.CutPrefix(id, "js."); ok {
 			out[k] = lc.T(id)
 		}
 	}
+	if !validLang(examLang) {
+		examLang = lc.Lang
+	}
+	out["hint_numeric"] = lc.T("js.hint_numeric_" + examLang)
 	return out
 }
 
