@@ -148,8 +148,8 @@ func TestBrowserGermanCandidate(t *testing.T) {
 		t.Errorf("stored numeric answer = %q, %v; want it as typed", stored, err)
 	}
 
-	do(t, ctx, chromedp.Click(`#to-review`, chromedp.ByQuery), chromedp.Click(`#submit`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#outcome`, chromedp.ByQuery))
+	do(t, ctx, chromedp.Click(`#to-review`, chromedp.ByQuery), chromedp.WaitVisible(`#review`, chromedp.ByQuery))
+	submitExam(t, ctx)
 	if got := textOf(t, ctx, "#outcome"); got != "Bestanden" {
 		t.Fatalf("outcome = %q; \"34.000\" in a German exam is 34000, the key", got)
 	}
