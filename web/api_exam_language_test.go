@@ -8,9 +8,9 @@ import (
 	"github.com/mopscert/mopscert/bank"
 )
 
-// germanizeTier gives every active item of tier a German variant whose
-// texts start with "DE ", so a test can tell them from the shipped German.
-func germanizeTier(t *testing.T, ts *testServer, tier string) {
+// rewriteTier gives each active item of tier the translations set returns
+// and stores it as a new version.
+func rewriteTier(t *testing.T, ts *testServer, tier string, set func(bank.Item) map[string]bank.Variant) {
 	t.Helper()
 	ctx := context.Background()
 	items, err := ts.bank.AllItems(ctx)
@@ -21,6 +21,18 @@ func germanizeTier(t *testing.T, ts *testServer, tier string) {
 		if it.Status != bank.Active || !strings.Contains(","+strings.Join(it.Tiers, ",")+",", ","+tier+",") {
 			continue
 		}
+		it.Translations = set(*it)
+		if err := ts.bank.UpdateItem(ctx, it, "test"); err != nil {
+			t.Fatalf("translations of %s: %v", it.ID, err)
+		}
+	}
+}
+
+// germanizeTier gives every active item of tier a German variant whose
+// texts start with "DE ", so a test can tell them from the shipped German.
+func germanizeTier(t *testing.T, ts *testServer, tier string) {
+	t.Helper()
+	rewriteTier(t, ts, tier, func(it bank.Item) map[string]bank.Variant {
 		v := bank.Variant{Stem: "DE " + it.Stem, Rationale: it.Rationale}
 		if it.Exhibit != "" {
 			v.Exhibit = "DE " + it.Exhibit
@@ -38,31 +50,15 @@ func germanizeTier(t *testing.T, ts *testServer, tier string) {
 			}
 			v.Options = append(v.Options, vo)
 		}
-		it.Translations = map[string]bank.Variant{"de": v}
-		if err := ts.bank.UpdateItem(ctx, it, "test"); err != nil {
-			t.Fatalf("germanize %s: %v", it.ID, err)
-		}
-	}
+		return map[string]bank.Variant{"de": v}
+	})
 }
 
 // dropGerman removes the German variants of every active item of tier (the
 // shipped bank has them), so the tier cannot be offered in German.
 func dropGerman(t *testing.T, ts *testServer, tier string) {
 	t.Helper()
-	ctx := context.Background()
-	items, err := ts.bank.AllItems(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range items {
-		if it.Status != bank.Active || len(it.Translations) == 0 || !strings.Contains(","+strings.Join(it.Tiers, ",")+",", ","+tier+",") {
-			continue
-		}
-		it.Translations = nil
-		if err := ts.bank.UpdateItem(ctx, it, "test"); err != nil {
-			t.Fatalf("drop German of %s: %v", it.ID, err)
-		}
-	}
+	rewriteTier(t, ts, tier, func(bank.Item) map[string]bank.Variant { return nil })
 }
 
 func TestStartAttemptLanguage(t *testing.T) {
