@@ -68,6 +68,17 @@ var (
 	codeRegradeAction      = apperr.FieldCode("regrade_action")
 	codeRegradeReason      = apperr.FieldCode("regrade_reason")
 
+	// Standard-setting studies (standard.go).
+	codeStudyTitle         = apperr.FieldCode("study_title", "Max")
+	codeStudyMCC           = apperr.FieldCode("study_mcc_definition")
+	codeStudyPanelists     = apperr.FieldCode("study_panelists", "Min")
+	codeStudyNoItems       = apperr.FieldCode("study_no_items")
+	codeStudyPanelistAdmin = apperr.FieldCode("study_panelist_admin")
+	codeStudyItemVersion   = apperr.FieldCode("study_item_version", "ID", "Version")
+	codeStudyItemTwice     = apperr.FieldCode("study_item_twice", "ID")
+	codeRatingNotInStudy   = apperr.FieldCode("rating_not_in_study")
+	codeRatingRange        = apperr.FieldCode("rating_range")
+
 	// Challenges (challenge.go).
 	codeCommentTooLong    = apperr.FieldCode("comment_too_long", "Max")
 	codeChallengeStatus   = apperr.FieldCode("challenge_status")
