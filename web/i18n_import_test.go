@@ -51,6 +51,29 @@ var importFiles = map[string]struct {
 	"answer unknown":     {"Which?\nA. One\nB. Two\nANSWER: C\n", 0},
 }
 
+// giftFiles are GIFT files the parser rejects with a coded message.
+var giftFiles = map[string]string{
+	"question too long": "Which?" + strings.Repeat("\nmore text", 9000) + "{=A ~B}\n",
+	"orphan comment":    "// @tiers: foundation\n\nWhich?{=A ~B}\n",
+	"category":          "$CATEGORY: leads\nWhich?{=A ~B}\n",
+	"stray close":       "Which is it}\n",
+	"unclosed":          "Which?{=A ~B\n",
+	"close first":       "Which} is it?{=A ~B\n",
+	"comment twice":     "// @source: a\n// @source: b\nWhich?{=A ~B}\n",
+	"comment unknown":   "// @colour: red\nWhich?{=A ~B}\n",
+}
+
+// yamlFiles are YAML files the parser rejects with a coded message.
+var yamlFiles = map[string]string{
+	"second document":   "items:\n- stem: Which?\n---\nitems: []\n",
+	"top field":         "colour: red\n",
+	"no items":          "{}\n",
+	"items twice":       "items: []\nitems: []\n",
+	"field twice":       "items:\n- stem: Which?\n  stem: Why?\n",
+	"version, unknown":  "items:\n- version: 2\n  colour: red\n",
+	"numeric, no value": "items:\n- type: numeric\n  numeric: {tolerance: 1}\n",
+}
+
 // importLineErrors turns each coded line of err into an error whose
 // detailed message is the line's, for TestErrorsEnglishUnchanged.
 func importLineErrors(t *testing.T, name string, err error, out map[string]error) {
@@ -73,6 +96,14 @@ func importErrors(t *testing.T, ts *testServer) map[string]error {
 	for name, f := range importFiles {
 		_, err := bank.ParseAiken([]byte(f.data), bank.ParseOptions{MaxItems: f.max})
 		importLineErrors(t, name, err, out)
+	}
+	for name, data := range giftFiles {
+		_, _, err := bank.ParseGIFT([]byte(data), bank.ParseOptions{})
+		importLineErrors(t, "gift: "+name, err, out)
+	}
+	for name, data := range yamlFiles {
+		_, err := bank.ParseYAML([]byte(data), bank.ParseOptions{})
+		importLineErrors(t, "yaml: "+name, err, out)
 	}
 	ctx := context.Background()
 	if r := ts.call(t, "POST", "/api/v1/admin/items", ts.admin, variantItem("imp-void", false)); r.status != http.StatusCreated {
