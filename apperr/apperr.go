@@ -35,6 +35,11 @@ const (
 type Line struct {
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+	// Code and Args are the message's code and arguments where it has one
+	// (Msg.At), for web to word per language; a message quoting another
+	// program's error text has none and stays as it is.
+	Code string         `json:"-"`
+	Args map[string]any `json:"-"`
 }
 
 // Error is a caller-facing error.

@@ -86,6 +86,9 @@ func (c Code) Msg(format string, vals ...any) Msg {
 // On returns a validation error with m as the message of one field.
 func (m Msg) On(field string) *Error { return FieldMsgs{field: m}.Err() }
 
+// At returns m as the message of line n of an uploaded file.
+func (m Msg) At(n int) Line { return Line{Line: n, Message: m.Message, Code: m.Code, Args: m.Args} }
+
 // FieldMsgs collects the per-field messages of a validation error.
 type FieldMsgs map[string]Msg
 

@@ -79,9 +79,9 @@ func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 		if m := aikenIDRe.FindStringSubmatch(l); m != nil && q == nil {
 			switch {
 			case idLine > 0:
-				errs.add(n, "a second ID line: line %d already names the next question %q", idLine, id)
+				errs.addMsg(n, codeAikenSecondID.Msg("a second ID line: line %d already names the next question %q", idLine, id))
 			case !ValidID(m[1]):
-				errs.add(n, "ID: %q is not an item id; use 2 to 80 lower-case letters, digits and hyphens", m[1])
+				errs.addMsg(n, codeAikenBadID.Msg("ID: %q is not an item id; use 2 to 80 lower-case letters, digits and hyphens", m[1]))
 			default:
 				idLine, id = n, m[1]
 			}
@@ -90,7 +90,7 @@ func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 		switch {
 		case aikenOptionRe.MatchString(l):
 			if q == nil {
-				errs.add(n, "an option comes before any question text")
+				errs.addMsg(n, codeAikenOptionFirst.Msg("an option comes before any question text"))
 				continue
 			}
 			k := fmt.Sprintf("options[%d]", len(q.labels))
@@ -99,7 +99,7 @@ func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 			q.d.item.Options = append(q.d.item.Options, Option{Text: plainToMarkdown(strings.Trim(l[2:], phpSpace))})
 		case aikenAnswerRe.MatchString(l):
 			if q == nil {
-				errs.add(n, "ANSWER comes before any question text")
+				errs.addMsg(n, codeAikenAnswerFirst.Msg("ANSWER comes before any question text"))
 				continue
 			}
 			if d := q.answer(n, l, errs); d != nil {
@@ -110,7 +110,7 @@ func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 			switch {
 			case q == nil:
 			case len(q.labels) > 0 || q.blank:
-				errs.add(n, "a new question starts here, but the question on line %d has no ANSWER line", q.d.line)
+				errs.addMsg(n, codeAikenNoAnswerNext.Msg("a new question starts here, but the question on line %d has no ANSWER line", q.d.line))
 			default:
 				q.stem = append(q.stem, plainToMarkdown(l))
 				continue
@@ -126,10 +126,10 @@ func readAiken(lines []string, opt ParseOptions, errs *lineErrors) []*draft {
 		}
 	}
 	if q != nil {
-		errs.add(q.d.line, "the question that starts here has no ANSWER line")
+		errs.addMsg(q.d.line, codeAikenNoAnswer.Msg("the question that starts here has no ANSWER line"))
 	}
 	if idLine > 0 {
-		errs.add(idLine, "the ID line is not followed by a question")
+		errs.addMsg(idLine, codeAikenIDAlone.Msg("the ID line is not followed by a question"))
 	}
 	return out
 }
@@ -139,13 +139,13 @@ func (q *aikenQuestion) answer(n int, l string, errs *lineErrors) *draft {
 	d := q.d
 	d.lines["options"] = n
 	if len(q.labels) < 2 {
-		errs.add(n, "a question needs at least 2 options before its ANSWER line; the one on line %d has %d", d.line, len(q.labels))
+		errs.addMsg(n, codeAikenFewOptions.Msg("a question needs at least 2 options before its ANSWER line; the one on line %d has %d", d.line, len(q.labels)))
 		return nil
 	}
 	seen := map[byte]int{}
 	for i, c := range q.labels {
 		if j, dup := seen[c]; dup {
-			errs.add(d.lines[fmt.Sprintf("options[%d]", i)], "option letter %c is used twice in this question (first on line %d)", c, d.lines[fmt.Sprintf("options[%d]", j)])
+			errs.addMsg(d.lines[fmt.Sprintf("options[%d]", i)], codeAikenLetterTwice.Msg("option letter %s is used twice in this question (first on line %d)", string(rune(c)), d.lines[fmt.Sprintf("options[%d]", j)]))
 			return nil
 		}
 		seen[c] = i
@@ -154,15 +154,15 @@ func (q *aikenQuestion) answer(n int, l string, errs *lineErrors) *draft {
 	letter := strings.ToUpper(v)
 	switch {
 	case v == "":
-		errs.add(n, "ANSWER names no option letter")
+		errs.addMsg(n, codeAikenAnswerEmpty.Msg("ANSWER names no option letter"))
 		return nil
 	case len(letter) > 1 && (letter[1] >= 'A' && letter[1] <= 'Z' || letter[1] >= '0' && letter[1] <= '9' || letter[1] == ','):
-		errs.add(n, "ANSWER: %s is not one letter; an Aiken question has exactly one correct option", v)
+		errs.addMsg(n, codeAikenAnswerMany.Msg("ANSWER: %s is not one letter; an Aiken question has exactly one correct option", v))
 		return nil
 	}
 	i, ok := seen[letter[0]]
 	if !ok {
-		errs.add(n, "ANSWER: %c is not one of the options (%s)", letter[0], aikenLetters(q.labels))
+		errs.addMsg(n, codeAikenAnswerUnknown.Msg("ANSWER: %s is not one of the options (%s)", string(rune(letter[0])), aikenLetters(q.labels)))
 		return nil
 	}
 	d.item.Options[i].Correct = true

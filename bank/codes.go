@@ -45,4 +45,8 @@ var (
 	codeItemMatchRequired   = apperr.FieldCode("item_match_required")
 	codeItemMatchLong       = apperr.FieldCode("item_match_too_long", "Max")
 	codeItemMatchSame       = apperr.FieldCode("item_match_duplicate", "Option")
+
+	// Rekeying an item (store_regrade.go).
+	codeRekeyRange     = apperr.FieldCode("regrade_option_range", "Max")
+	codeRekeyUnchanged = apperr.FieldCode("regrade_key_unchanged")
 )

@@ -87,6 +87,11 @@ type lineErrors struct {
 }
 
 func (e *lineErrors) add(line int, format string, args ...any) {
+	e.addMsg(line, apperr.Msg{Message: fmt.Sprintf(format, args...)})
+}
+
+// addMsg reports m, a message with a code, at line.
+func (e *lineErrors) addMsg(line int, m apperr.Msg) {
 	if len(e.lines) >= MaxReportedErrors {
 		e.more++
 		return
@@ -94,7 +99,7 @@ func (e *lineErrors) add(line int, format string, args ...any) {
 	if line < 1 {
 		line = 1
 	}
-	e.lines = append(e.lines, apperr.Line{Line: line, Message: fmt.Sprintf(format, args...)})
+	e.lines = append(e.lines, m.At(line))
 }
 
 // len is how many errors were found, reported or not.
@@ -129,7 +134,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // Line numbers are unaffected: the mark sits before the first line.
 func cleanText(data []byte) ([]byte, error) {
 	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
-		return nil, apperr.Lined([]apperr.Line{{Line: 1, Message: "the file is UTF-16 text; save it as UTF-8 and import it again"}})
+		return nil, apperr.Lined([]apperr.Line{codeImportUTF16.Msg("the file is UTF-16 text; save it as UTF-8 and import it again").At(1)})
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
@@ -144,7 +149,7 @@ func cleanText(data []byte) ([]byte, error) {
 			}
 			data = data[n:]
 		}
-		return nil, apperr.Lined([]apperr.Line{{Line: line, Message: "the file is not UTF-8 text (this line holds a byte that is not UTF-8); save it as UTF-8 and import it again"}})
+		return nil, apperr.Lined([]apperr.Line{codeImportNotUTF8.Msg("the file is not UTF-8 text (this line holds a byte that is not UTF-8); save it as UTF-8 and import it again").At(line)})
 	}
 	// Control characters have no place in question text, and some (NUL,
 	// vertical tab) are blank space to Moodle but not to Markdown.
@@ -152,7 +157,7 @@ func cleanText(data []byte) ([]byte, error) {
 		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7F
 	}); i >= 0 {
 		line := 1 + bytes.Count(data[:i], []byte("\n"))
-		return nil, apperr.Lined([]apperr.Line{{Line: line, Message: fmt.Sprintf("this line holds the control character U+%04X; is this a text file?", data[i])}})
+		return nil, apperr.Lined([]apperr.Line{codeImportControlChar.Msg("this line holds the control character U+%s; is this a text file?", fmt.Sprintf("%04X", data[i])).At(line)})
 	}
 	return data, nil
 }
@@ -238,7 +243,7 @@ func finishDrafts(ds []*draft, opt ParseOptions, errs *lineErrors) []Parsed {
 			continue
 		}
 		if first, ok := used[d.item.ID]; ok {
-			errs.add(d.lineOf("id"), "id %q is already used by the item on line %d", d.item.ID, first)
+			errs.addMsg(d.lineOf("id"), codeImportDuplicateID.Msg("id %q is already used by the item on line %d", d.item.ID, first))
 			d.bad["id"] = true
 			continue
 		}
@@ -288,7 +293,7 @@ func finishDrafts(ds []*draft, opt ParseOptions, errs *lineErrors) []Parsed {
 		out = append(out, Parsed{Item: d.item, Line: d.line, Name: name})
 	}
 	if opt.MaxItems > 0 && len(ds) > opt.MaxItems {
-		errs.add(ds[opt.MaxItems].line, "the file holds %d questions; import at most %d at a time (this is question %d)", len(ds), opt.MaxItems, opt.MaxItems+1)
+		errs.addMsg(ds[opt.MaxItems].line, codeImportTooMany.Msg("the file holds %d questions; import at most %d at a time (this is question %d)", len(ds), opt.MaxItems, opt.MaxItems+1))
 	}
 	return out
 }
@@ -369,7 +374,7 @@ func withDefaults(it *Item, opt ParseOptions) {
 func finishFile(ds []*draft, skipped int, opt ParseOptions, errs *lineErrors) ([]Parsed, error) {
 	parsed := finishDrafts(ds, opt, errs)
 	if len(ds) == 0 && skipped == 0 && errs.len() == 0 {
-		errs.add(1, "the file holds no questions")
+		errs.addMsg(1, codeImportEmpty.Msg("the file holds no questions"))
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

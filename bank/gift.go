@@ -72,7 +72,7 @@ func ParseGIFT(data []byte, opt ParseOptions) ([]Parsed, []Skipped, error) {
 		// everywhere): it is refused at once rather than parsed, which on a
 		// near-limit upload would cost time and memory far beyond its size.
 		if size += len(t); size > maxGIFTBlock {
-			p.errs.add(block[0].n, "this question runs past %d KB without a blank line; leave a blank line between questions", maxGIFTBlock>>10)
+			p.errs.addMsg(block[0].n, codeGIFTBlockLong.Msg("this question runs past %d KB without a blank line; leave a blank line between questions", maxGIFTBlock>>10))
 			tooBig = true
 			continue
 		}
@@ -141,7 +141,7 @@ var giftMetaRe = regexp.MustCompile(`^//\s*@([A-Za-z_]+)\s*:(.*)$`)
 func (p *giftParser) orphanMeta(comments []giftLine) {
 	for _, c := range comments {
 		if m := giftMetaRe.FindStringSubmatch(c.text); m != nil {
-			p.errs.add(c.n, "@%s has no question below it: put it right above its question, with no blank line between", m[1])
+			p.errs.addMsg(c.n, codeGIFTOrphanMeta.Msg("@%s has no question below it: put it right above its question, with no blank line between", m[1]))
 		}
 	}
 }
@@ -152,7 +152,7 @@ func (p *giftParser) category(text gspan) {
 	rest := text.sub(len("$CATEGORY:"), text.len())
 	if k := rest.index("\n"); k >= 0 {
 		if more := rest.sub(k, rest.len()).trim(); more.len() > 0 {
-			p.errs.add(more.line(), "leave a blank line between the $CATEGORY line and the question below it")
+			p.errs.addMsg(more.line(), codeGIFTCategory.Msg("leave a blank line between the $CATEGORY line and the question below it"))
 		}
 		rest = rest.sub(0, k)
 	}
@@ -227,13 +227,13 @@ func (p *giftParser) question(text gspan, comments []giftLine) {
 		p.unsupported(start, giftUnsupported["description"])
 		return
 	case open < 0:
-		p.errs.add(text.ln[closing], `this } closes no answer block; write \} for a literal brace`)
+		p.errs.addMsg(text.ln[closing], codeGIFTStrayClose.Msg(`this } closes no answer block; write \} for a literal brace`))
 		return
 	case closing < 0:
-		p.errs.add(text.ln[open], `the answer block opened with { on this line is never closed with }; write \{ for a literal brace`)
+		p.errs.addMsg(text.ln[open], codeGIFTUnclosed.Msg(`the answer block opened with { on this line is never closed with }; write \{ for a literal brace`))
 		return
 	case closing < open:
-		p.errs.add(text.ln[closing], `this } comes before the { that opens the answer block; write \} for a literal brace`)
+		p.errs.addMsg(text.ln[closing], codeGIFTCloseFirst.Msg(`this } comes before the { that opens the answer block; write \} for a literal brace`))
 		return
 	}
 	answer := text.sub(open+1, closing).trim()
@@ -482,7 +482,7 @@ func (p *giftParser) meta(d *draft, comments []giftLine) {
 		}
 		key, val := strings.ToLower(m[1]), unescapeMeta(strings.TrimSpace(m[2]))
 		if first, dup := seen[key]; dup {
-			p.errs.add(c.n, "@%s is given twice for this question (first on line %d)", key, first)
+			p.errs.addMsg(c.n, codeGIFTMetaTwice.Msg("@%s is given twice for this question (first on line %d)", key, first))
 			continue
 		}
 		seen[key] = c.n
@@ -504,7 +504,7 @@ func (p *giftParser) meta(d *draft, comments []giftLine) {
 		case "exhibit":
 			// WriteGIFT's note that the exhibit is part of the stem.
 		default:
-			p.errs.add(c.n, "unknown comment @%s: the ones read are @tiers, @status, @source, @author, @competency, @group and @unit", m[1])
+			p.errs.addMsg(c.n, codeGIFTMetaUnknown.Msg("unknown comment @%s: the ones read are @tiers, @status, @source, @author, @competency, @group and @unit", m[1]))
 			continue
 		}
 		d.lines[key] = c.n

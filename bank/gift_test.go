@@ -84,15 +84,20 @@ func checkSkipped(t *testing.T, got []Skipped, lines []int, reasons []string) {
 	}
 }
 
-// lineErrs returns the line errors of err, failing the test when err is
-// not an import error.
+// lineErrs returns the line errors of err (line and English message: the
+// codes are checked against the catalogues by web's tests), failing the
+// test when err is not an import error.
 func lineErrs(t *testing.T, err error) []apperr.Line {
 	t.Helper()
 	ae, ok := apperr.As(err)
 	if !ok || ae.Kind != apperr.Invalid || ae.Code != "import_failed" {
 		t.Fatalf("error %v (%T); want an import_failed *apperr.Error", err, err)
 	}
-	return ae.Lines
+	out := make([]apperr.Line, len(ae.Lines))
+	for i, l := range ae.Lines {
+		out[i] = apperr.Line{Line: l.Line, Message: l.Message}
+	}
+	return out
 }
 
 func errLines(ls []apperr.Line) []int {

@@ -89,23 +89,23 @@ func (s *Store) planVariants(ctx context.Context, tx *sql.Tx, lang string, parse
 	for i := range parsed {
 		p := &parsed[i]
 		if p.Name == "" {
-			errs.add(p.Line, "this question names no item: a %s import adds the wording to an existing item, so give its id as the GIFT title ::id:: or an ID: line before the Aiken question", lang)
+			errs.addMsg(p.Line, codeImportVariantNoID.Msg("this question names no item: a %s import adds the wording to an existing item, so give its id as the GIFT title ::id:: or an ID: line before the Aiken question", lang))
 			continue
 		}
 		if first, dup := seen[p.Name]; dup {
-			errs.add(p.Line, "item %s is translated twice in this file (first on line %d)", p.Name, first)
+			errs.addMsg(p.Line, codeImportVariantTwice.Msg("item %s is translated twice in this file (first on line %d)", p.Name, first))
 			continue
 		}
 		seen[p.Name] = p.Line
 		cur, err := findItem(ctx, tx, p.Name, 0)
 		if errors.Is(err, ErrNotFound) {
-			errs.add(p.Line, "no item has the id %q; a %s import only translates items the bank holds", p.Name, lang)
+			errs.addMsg(p.Line, codeImportVariantNoItem.Msg("no item has the id %q; a %s import only translates items the bank holds", p.Name, lang))
 			continue
 		} else if err != nil {
 			return nil, err
 		}
 		if cur.Status == Void {
-			errs.add(p.Line, "item %s is void and cannot be changed", cur.ID)
+			errs.addMsg(p.Line, codeImportVoid.Msg("item %s is void and cannot be changed", cur.ID))
 			continue
 		}
 		v, msg := variantFrom(cur, &p.Item, lang)

@@ -2,6 +2,7 @@ package bank
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -32,6 +33,9 @@ type Finding struct {
 	Severity Severity `json:"severity"`        // error or warning
 	Field    string   `json:"field,omitempty"` // "stem", "options[2].text", ...
 	Message  string   `json:"message"`         // a plain sentence for authors, starting with the field
+	// Msg is the sentence after the field's label as a code and arguments,
+	// for web to word per language (no code: Message is all there is).
+	Msg apperr.Msg `json:"-"`
 }
 
 // Rule ids. They are stable: clients and saved reports refer to them.
@@ -148,14 +152,14 @@ func (l *Linter) Item(it *Item) []Finding {
 		return nil
 	}
 	var fs []Finding
-	add := func(rule string, sev Severity, field, format string, args ...any) {
-		fs = append(fs, Finding{rule, sev, field, findingLabel(field) + ": " + fmt.Sprintf(format, args...)})
+	add := func(rule string, sev Severity, field string, m apperr.Msg) {
+		fs = append(fs, finding(rule, sev, field, m))
 	}
 
 	if err := it.Validate(); err != nil {
 		e, ok := apperr.As(err)
 		if !ok || len(e.Fields) == 0 {
-			fs = append(fs, Finding{RuleInvalid, SeverityError, "", err.Error()})
+			fs = append(fs, Finding{Rule: RuleInvalid, Severity: SeverityError, Message: err.Error()})
 		} else {
 			keys := make([]string, 0, len(e.Fields))
 			for k := range e.Fields {
@@ -163,15 +167,19 @@ func (l *Linter) Item(it *Item) []Finding {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				add(RuleInvalid, SeverityError, k, "%s", e.Fields[k])
+				m, ok := e.FieldMsgs[k]
+				if !ok {
+					m = apperr.Msg{Message: e.Fields[k]}
+				}
+				add(RuleInvalid, SeverityError, k, m)
 			}
 		}
 	}
 
 	for _, f := range lintFields(it) {
 		for _, name := range l.vendorsIn(f.text) {
-			add(RuleVendorName, SeverityError, f.key(),
-				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead (for example “marketing automation platform” or “CRM”).", name)
+			add(RuleVendorName, SeverityError, f.key(), codeLintVendor.Msg(
+				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead (for example “marketing automation platform” or “CRM”).", name))
 		}
 	}
 
@@ -179,23 +187,23 @@ func (l *Linter) Item(it *Item) []Finding {
 	// The audit's near-certain giveaways block activation like lint errors;
 	// its warnings live in the audit report only.
 	for _, a := range ItemAuditErrors(it) {
-		fs = append(fs, Finding{a.Rule, a.Severity, "options", findingLabel("options") + ": " + a.Message + " (" + a.Evidence + ")"})
+		fs = append(fs, finding(a.Rule, a.Severity, "options", apperr.Msg{Message: a.Message + " (" + a.Evidence + ")"}))
 	}
 
 	if word, ok := unemphasizedNegative(it.Stem); ok {
-		add(RuleNegativeStem, SeverityWarning, "stem",
-			"The negative “%s” is easy to miss. Write it in **bold** or CAPITALS, or ask the question positively.", word)
+		add(RuleNegativeStem, SeverityWarning, "stem", codeLintNegative.Msg(
+			"The negative “%s” is easy to miss. Write it in **bold** or CAPITALS, or ask the question positively.", word))
 	}
 
 	stemWords := splitWords(it.Stem)
 	if it.Type != TrueFalse && it.Stem != "" {
 		switch n := len(stemWords); {
 		case n < minStemWords:
-			add(RuleStemTooShort, SeverityWarning, "stem",
-				"Only %d words. Pose a complete question of at least %d words that could be answered without seeing the options.", n, minStemWords)
+			add(RuleStemTooShort, SeverityWarning, "stem", codeLintStemShort.Msg(
+				"Only %d words. Pose a complete question of at least %d words that could be answered without seeing the options.", n, minStemWords))
 		case n > maxStemWords:
-			add(RuleStemTooLong, SeverityWarning, "stem",
-				"%d words. Keep it under %d so the item tests knowledge, not reading speed.", n, maxStemWords)
+			add(RuleStemTooLong, SeverityWarning, "stem", codeLintStemLong.Msg(
+				"%d words. Keep it under %d so the item tests knowledge, not reading speed.", n, maxStemWords))
 		}
 	}
 
@@ -205,21 +213,21 @@ func (l *Linter) Item(it *Item) []Finding {
 
 	if it.Type == Multiple {
 		if n, stated := statedCount(it.Stem); !stated {
-			add(RuleSelectCountMissing, SeverityWarning, "stem",
-				"A multiple-answer stem should say how many options to choose (“Select two.” or “Select all that apply.”).")
+			add(RuleSelectCountMissing, SeverityWarning, "stem", codeLintSelectMissing.Msg(
+				"A multiple-answer stem should say how many options to choose (“Select two.” or “Select all that apply.”)."))
 		} else if c := len(it.Correct()); n > 0 && c > 0 && n != c {
-			add(RuleSelectCountMismatch, SeverityWarning, "stem",
-				"Asks for %d options but %d are marked correct.", n, c)
+			add(RuleSelectCountMismatch, SeverityWarning, "stem", codeLintSelectMismatch.Msg(
+				"Asks for %d options but %d are marked correct.", n, c))
 		}
 	}
 
 	if strings.TrimSpace(it.Rationale) == "" {
-		add(RuleMissingRationale, SeverityWarning, "rationale",
-			"Missing. Explain why the key is right and each distractor wrong; reviewers and candidate feedback rely on it.")
+		add(RuleMissingRationale, SeverityWarning, "rationale", codeLintRationale.Msg(
+			"Missing. Explain why the key is right and each distractor wrong; reviewers and candidate feedback rely on it."))
 	}
 	if strings.TrimSpace(it.Source) == "" {
-		add(RuleMissingSource, SeverityWarning, "source",
-			"Missing. Cite where the content comes from so reviewers can check it.")
+		add(RuleMissingSource, SeverityWarning, "source", codeLintSource.Msg(
+			"Missing. Cite where the content comes from so reviewers can check it."))
 	}
 	return fs
 }
@@ -465,8 +473,8 @@ func ofTheAbove(s string, toks []wordTok) (string, bool) {
 // optionFindings checks the options of a single or multiple item.
 func optionFindings(it *Item, stemWords []wordTok) []Finding {
 	var fs []Finding
-	add := func(rule, field, format string, args ...any) {
-		fs = append(fs, Finding{rule, SeverityWarning, field, findingLabel(field) + ": " + fmt.Sprintf(format, args...)})
+	add := func(rule, field string, m apperr.Msg) {
+		fs = append(fs, finding(rule, SeverityWarning, field, m))
 	}
 	// A word the question itself uses (in the stem or its exhibit) is
 	// context, not a cue: "~all" in an SPF record shown to the candidate.
@@ -492,8 +500,8 @@ func optionFindings(it *Item, stemWords []wordTok) []Finding {
 	for i, o := range it.Options {
 		toks := splitWords(o.Text)
 		if m, ok := ofTheAbove(o.Text, toks); ok {
-			add(RuleAllNoneOfTheAbove, optionKey(i, "text"),
-				"“%s” lets candidates answer from partial knowledge and breaks when options are shuffled. Write a specific option instead.", m)
+			add(RuleAllNoneOfTheAbove, optionKey(i, "text"), codeLintAllNone.Msg(
+				"“%s” lets candidates answer from partial knowledge and breaks when options are shuffled. Write a specific option instead.", m))
 			continue
 		}
 		words = words[:0]
@@ -515,8 +523,8 @@ func optionFindings(it *Item, stemWords []wordTok) []Finding {
 				}
 			}
 			if float64(shared) >= stemEchoShare*float64(len(stemContent)) {
-				add(RuleOptionRepeatsStem, optionKey(i, "text"),
-					"Repeats %d of the stem's %d key words. An option that echoes the stem cues the answer; say it in its own words.", shared, len(stemContent))
+				add(RuleOptionRepeatsStem, optionKey(i, "text"), codeLintRepeatsStem.Msg(
+					"Repeats %d of the stem's %d key words. An option that echoes the stem cues the answer; say it in its own words.", shared, len(stemContent)))
 			}
 		}
 	}
@@ -524,8 +532,8 @@ func optionFindings(it *Item, stemWords []wordTok) []Finding {
 	// distractor, so there is no key for a cue to point at.
 	if !keyAbs && it.Type != Ordering && it.Type != Matching {
 		for _, a := range distractorAbs {
-			add(RuleAbsoluteDistractor, optionKey(a.opt, "text"),
-				"“%s” appears only in wrong options, which test-wise candidates rule out. Qualify it, or word a correct option as firmly.", a.word)
+			add(RuleAbsoluteDistractor, optionKey(a.opt, "text"), codeLintAbsolute.Msg(
+				"“%s” appears only in wrong options, which test-wise candidates rule out. Qualify it, or word a correct option as firmly.", a.word))
 		}
 	}
 	if f, ok := keyLengthFinding(it); ok {
@@ -569,9 +577,11 @@ func keyLengthFinding(it *Item) (Finding, bool) {
 	if minKey <= maxOther || keyMean < keyLenRatio*mean || keyMean-mean < keyLenMargin {
 		return Finding{}, false
 	}
-	return Finding{RuleLongestKey, SeverityWarning, keyField, fmt.Sprintf(
-		"%s: The correct option is the longest by far (%.0f characters against an average of %.0f for the others), which gives it away. Trim it or develop the distractors.",
-		findingLabel(keyField), keyMean, mean)}, true
+	// Whole characters, rounded as %.0f rounds, so the arguments print as
+	// the English sentence did.
+	return finding(RuleLongestKey, SeverityWarning, keyField, codeLintLongestKey.Msg(
+		"The correct option is the longest by far (%d characters against an average of %d for the others), which gives it away. Trim it or develop the distractors.",
+		int(math.RoundToEven(keyMean)), int(math.RoundToEven(mean)))), true
 }
 
 // visibleLen counts characters with each run of white space as one, so line

@@ -1,5 +1,7 @@
 package bank
 
+import "github.com/mopscert/mopscert/apperr"
+
 // Rule ids for the competency framework.
 const (
 	RuleCompetencyMissing = "competency_missing" // see competencyFindings for when it is an error
@@ -20,25 +22,26 @@ func competencyFindings(it *Item, strict bool) []Finding {
 	if it.Status == Active {
 		sev = SeverityError
 	}
-	f := func(rule string, sev Severity, msg string) []Finding {
-		return []Finding{{rule, sev, "competency", findingLabel("competency") + ": " + msg}}
+	f := func(rule string, sev Severity, m apperr.Msg) []Finding {
+		return []Finding{finding(rule, sev, "competency", m)}
 	}
 	if it.Competency == "" {
 		switch {
 		case it.Status == Draft || it.Status == Review:
-			return f(RuleCompetencyMissing, SeverityWarning, "Missing. Name the competency from the framework (docs/competencies.md) this item tests, e.g. “lifecycle.scoring”.")
+			return f(RuleCompetencyMissing, SeverityWarning, codeLintCompetencyDraft.Msg("Missing. Name the competency from the framework (docs/competencies.md) this item tests, e.g. “lifecycle.scoring”."))
 		case strict && it.Status == Active:
-			return f(RuleCompetencyMissing, SeverityError, "Missing. An active item must name the competency it tests (docs/competencies.md).")
+			return f(RuleCompetencyMissing, SeverityError, codeLintCompetencyActive.Msg("Missing. An active item must name the competency it tests (docs/competencies.md)."))
 		}
 		return nil
 	}
 	fw := Competencies()
 	a, ok := fw.AreaOf(it.Competency)
 	if !ok {
-		return f(RuleCompetencyUnknown, sev, "“"+it.Competency+"” is not a competency of the framework (docs/competencies.md).")
+		return f(RuleCompetencyUnknown, sev, codeLintCompetencyNone.Msg("“%s” is not a competency of the framework (docs/competencies.md).", it.Competency))
 	}
 	if a.Domain != it.Domain {
-		return f(RuleCompetencyDomain, sev, "“"+it.Competency+"” belongs to the area “"+a.Title+"” in the domain "+string(a.Domain)+", but the item is in "+string(it.Domain)+". Change one of them.")
+		return f(RuleCompetencyDomain, sev, codeLintCompetencyDomain.Msg("“%s” belongs to the area “%s” in the domain %s, but the item is in %s. Change one of them.",
+			it.Competency, a.Title, string(a.Domain), string(it.Domain)))
 	}
 	return nil
 }

@@ -143,8 +143,8 @@ func stemDuplicates(items []*Item) map[string][]Finding {
 			for i, y := range ys {
 				ids[i] = stems[y].id
 			}
-			out[stems[x].id] = append(out[stems[x].id], Finding{RuleDuplicateStem, SeverityError, "stem",
-				"Stem: The same question as " + itemIDList(ids) + ". Merge the items or make them ask different things."})
+			out[stems[x].id] = append(out[stems[x].id], Finding{Rule: RuleDuplicateStem, Severity: SeverityError, Field: "stem",
+				Message: "Stem: The same question as " + itemIDList(ids) + ". Merge the items or make them ask different things."})
 		}
 		if ps := near[x]; len(ps) > 0 {
 			sort.SliceStable(ps, func(i, j int) bool { return ps[i].sim > ps[j].sim })
@@ -152,8 +152,8 @@ func stemDuplicates(items []*Item) map[string][]Finding {
 			for i, p := range ps {
 				ids[i] = stems[p.other].id
 			}
-			out[stems[x].id] = append(out[stems[x].id], Finding{RuleNearDuplicateStem, SeverityWarning, "stem",
-				fmt.Sprintf("Stem: Nearly the same question as %s (%.0f%% of word pairs shared). One item may give away the other; merge them or make them clearly different.",
+			out[stems[x].id] = append(out[stems[x].id], Finding{Rule: RuleNearDuplicateStem, Severity: SeverityWarning, Field: "stem",
+				Message: fmt.Sprintf("Stem: Nearly the same question as %s (%.0f%% of word pairs shared). One item may give away the other; merge them or make them clearly different.",
 					itemIDList(ids), 100*ps[0].sim)})
 		}
 	}

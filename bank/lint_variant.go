@@ -1,6 +1,6 @@
 package bank
 
-import "fmt"
+import "github.com/mopscert/mopscert/apperr"
 
 // Variant runs on an item's lang variant the rules that read wording the
 // translation can get wrong on its own: a vendor named in the translated
@@ -20,8 +20,8 @@ func (l *Linter) Variant(it *Item, lang string) []Finding {
 	var fs []Finding
 	check := func(field, text string) {
 		for _, name := range l.vendorsIn(text) {
-			fs = append(fs, Finding{RuleVendorName, SeverityError, p + field, findingLabel(p+field) + ": " + fmt.Sprintf(
-				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead.", name)})
+			fs = append(fs, finding(RuleVendorName, SeverityError, p+field, codeLintVendorVariant.Msg(
+				"Names the vendor “%s”. The exam is vendor-neutral: name the kind of tool instead.", name)))
 		}
 	}
 	check("stem", v.Stem)
@@ -37,7 +37,7 @@ func (l *Linter) Variant(it *Item, lang string) []Finding {
 			if a.Severity == SeverityError {
 				continue
 			}
-			fs = append(fs, Finding{a.Rule, a.Severity, p + "options", findingLabel(p+"options") + ": " + a.Message + " (" + a.Evidence + ")"})
+			fs = append(fs, finding(a.Rule, a.Severity, p+"options", apperr.Msg{Message: a.Message + " (" + a.Evidence + ")"}))
 		}
 	}
 	return fs

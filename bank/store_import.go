@@ -186,7 +186,7 @@ func (s *Store) planImport(ctx context.Context, tx *sql.Tx, parsed []Parsed, opt
 			res.Unchanged++
 			continue
 		case prev.it.Status == Void:
-			errs.add(parsed[i].Line, "item %s is void and cannot be changed", it.ID)
+			errs.addMsg(parsed[i].Line, codeImportVoid.Msg("item %s is void and cannot be changed", it.ID))
 			continue
 		default: // a new version of an item stored or staged before
 			base := prev.it.Version

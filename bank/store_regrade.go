@@ -51,11 +51,11 @@ func (s *Store) RekeyTx(ctx context.Context, tx *sql.Tx, id string, correct []in
 	}
 	for _, c := range correct {
 		if c < 0 || c >= len(cur.Options) {
-			return nil, nil, apperr.Fielded(map[string]string{"correct": fmt.Sprintf("Option indexes run from 0 to %d.", len(cur.Options)-1)})
+			return nil, nil, RekeyRangeError(len(cur.Options) - 1)
 		}
 	}
 	if slices.Equal(slices.Sorted(slices.Values(correct)), cur.Correct()) {
-		return nil, nil, apperr.Fielded(map[string]string{"correct": "That is the item's key already."})
+		return nil, nil, RekeyUnchangedError()
 	}
 	n := *cur
 	n.Options = slices.Clone(cur.Options)
@@ -69,4 +69,15 @@ func (s *Store) RekeyTx(ctx context.Context, tx *sql.Tx, id string, correct []in
 		return nil, nil, err
 	}
 	return cur, &n, nil
+}
+
+// RekeyRangeError is the field error of a rekey naming an option index past
+// max; exam's dry run gives the same.
+func RekeyRangeError(max int) error {
+	return codeRekeyRange.Msg("Option indexes run from 0 to %d.", max).On("correct")
+}
+
+// RekeyUnchangedError is the field error of a rekey to the key the item has.
+func RekeyUnchangedError() error {
+	return codeRekeyUnchanged.Msg("That is the item's key already.").On("correct")
 }

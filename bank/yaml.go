@@ -67,7 +67,7 @@ func yamlItemList(text []byte, errs *lineErrors) []*yaml.Node {
 		if len(next.Content) > 0 {
 			line = next.Content[0].Line
 		}
-		errs.add(line, "a second YAML document starts here (after ---); put every item under the one items: list")
+		errs.addMsg(line, codeYAMLSecondDoc.Msg("a second YAML document starts here (after ---); put every item under the one items: list"))
 		return nil
 	case !errors.Is(err, io.EOF):
 		yamlSyntax(text, err, errs)
@@ -88,11 +88,11 @@ func yamlItemList(text []byte, errs *lineErrors) []*yaml.Node {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k := root.Content[i]
 		if k.Value != "items" {
-			errs.add(k.Line, "unknown field %q at the top of the file; the file has one field, items:, holding the list of items", k.Value)
+			errs.addMsg(k.Line, codeYAMLTopField.Msg("unknown field %q at the top of the file; the file has one field, items:, holding the list of items", k.Value))
 			continue
 		}
 		if items != nil {
-			errs.add(k.Line, "items is given twice (first on line %d)", items.Line)
+			errs.addMsg(k.Line, codeYAMLItemsTwice.Msg("items is given twice (first on line %d)", items.Line))
 			continue
 		}
 		items = yamlResolve(root.Content[i+1])
@@ -100,7 +100,7 @@ func yamlItemList(text []byte, errs *lineErrors) []*yaml.Node {
 	switch {
 	case items == nil:
 		if errs.len() == 0 {
-			errs.add(root.Line, "the file has no items: list")
+			errs.addMsg(root.Line, codeYAMLNoItems.Msg("the file has no items: list"))
 		}
 		return nil
 	case yamlNull(items):
@@ -166,7 +166,7 @@ func yamlItem(n *yaml.Node, errs *lineErrors) *draft {
 		k, v := yamlResolve(n.Content[i]), yamlResolve(n.Content[i+1])
 		key := k.Value
 		if first, dup := seen[key]; dup {
-			errs.add(k.Line, "%s is given twice in this item (first on line %d)", key, first)
+			errs.addMsg(k.Line, codeYAMLFieldTwice.Msg("%s is given twice in this item (first on line %d)", key, first))
 			continue
 		}
 		seen[key] = k.Line
@@ -210,9 +210,9 @@ func yamlItem(n *yaml.Node, errs *lineErrors) *draft {
 		case "updated_at":
 			it.UpdatedAt = yamlTime(v, key, d, errs)
 		case "version":
-			errs.add(k.Line, "version is set by the server; leave it out of the file")
+			errs.addMsg(k.Line, codeYAMLVersion.Msg("version is set by the server; leave it out of the file"))
 		default:
-			errs.add(k.Line, "unknown field %q; an item's fields are %s", key, strings.Join(yamlItemFields, ", "))
+			errs.addMsg(k.Line, codeYAMLItemField.Msg("unknown field %q; an item's fields are %s", key, strings.Join(yamlItemFields, ", ")))
 		}
 	}
 	return d
@@ -329,7 +329,7 @@ func yamlNumeric(v *yaml.Node, d *draft, errs *lineErrors) *NumericKey {
 		}
 	})
 	if !hasValue && !d.bad["numeric"] {
-		errs.add(v.Line, "numeric: the value is missing")
+		errs.addMsg(v.Line, codeYAMLNumericValue.Msg("numeric: the value is missing"))
 		d.bad["numeric"] = true
 	}
 	return k

@@ -23,16 +23,16 @@ const (
 // replaces the earlier grant; 1 takes the extra time away. Attempts already
 // started keep the deadline they were given.
 func (s *Service) GrantAccommodation(ctx context.Context, userID string, multiplier float64, note, actor string) error {
-	f := map[string]string{}
+	f := apperr.FieldMsgs{}
 	if !(multiplier >= MinMultiplier && multiplier <= MaxMultiplier) { // also refuses NaN
-		f["multiplier"] = fmt.Sprintf("Use a multiplier from %g to %g.", MinMultiplier, MaxMultiplier)
+		f["multiplier"] = codeAccommodationMultiplier.Msg("Use a multiplier from %g to %g.", MinMultiplier, MaxMultiplier)
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 {
-		f["note"] = "Keep the note under 500 characters."
+		f["note"] = codeAccommodationNote.Msg("Keep the note under %d characters.", 500)
 	}
 	if len(f) > 0 {
-		return apperr.Fielded(f)
+		return f.Err()
 	}
 	return s.db.Update(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO accommodations (user_id, multiplier, note, granted_by, granted_at)

@@ -75,7 +75,7 @@ func (s *Service) challengeWindow() time.Duration {
 func (s *Service) SaveComment(ctx context.Context, userID, attemptID, questionID, text string) (*Challenge, error) {
 	text = strings.TrimSpace(text)
 	if !utf8.ValidString(text) || utf8.RuneCountInString(text) > MaxCommentRunes {
-		return nil, apperr.Fielded(map[string]string{"text": fmt.Sprintf("Keep the comment under %d characters.", MaxCommentRunes)})
+		return nil, codeCommentTooLong.Msg("Keep the comment under %d characters.", MaxCommentRunes).On("text")
 	}
 	var out *Challenge
 	err := s.db.Update(ctx, func(tx *sql.Tx) error {
@@ -155,7 +155,7 @@ func (s *Service) Challenges(ctx context.Context, f ChallengeFilter) ([]*Challen
 	var args []any
 	if f.Status != "" {
 		if f.Status != "open" && f.Status != "decided" {
-			return nil, apperr.Fielded(map[string]string{"status": "Use open or decided."})
+			return nil, codeChallengeStatus.Msg("Use open or decided.").On("status")
 		}
 		where, args = append(where, "status = ?"), append(args, f.Status)
 	}
@@ -181,15 +181,15 @@ func (s *Service) Challenges(ctx context.Context, f ChallengeFilter) ([]*Challen
 // version or made its last edit cannot decide (ErrConflictOfInterest).
 func (s *Service) DecideChallenge(ctx context.Context, id, decision, response, actor string) (*Challenge, error) {
 	response = strings.TrimSpace(response)
-	f := map[string]string{}
+	f := apperr.FieldMsgs{}
 	if decision != DecisionUpheld && decision != DecisionRejected {
-		f["decision"] = "Choose upheld or rejected."
+		f["decision"] = codeChallengeDecision.Msg("Choose upheld or rejected.")
 	}
 	if response == "" || utf8.RuneCountInString(response) > MaxCommentRunes {
-		f["response"] = fmt.Sprintf("Write a response for the candidate, at most %d characters.", MaxCommentRunes)
+		f["response"] = codeChallengeResponse.Msg("Write a response for the candidate, at most %d characters.", MaxCommentRunes)
 	}
 	if len(f) > 0 {
-		return nil, apperr.Fielded(f)
+		return nil, f.Err()
 	}
 	var out *Challenge
 	err := s.db.Update(ctx, func(tx *sql.Tx) error {

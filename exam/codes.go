@@ -56,6 +56,34 @@ var (
 	codeAnswerNotNumber   = apperr.DetailCode("answer_not_a_number", "Value")
 	codeAnswerChosenTwice = apperr.DetailCode("answer_chosen_twice", "Option")
 	codeAnswerOneChoice   = apperr.DetailCode("answer_one_choice")
+
+	// Accommodations (admin.go).
+	codeAccommodationMultiplier = apperr.FieldCode("accommodation_multiplier", "Min", "Max")
+	codeAccommodationNote       = apperr.FieldCode("accommodation_note_too_long", "Max")
+
+	// Regrades (regrade.go).
+	codeRegradeItem        = apperr.FieldCode("regrade_item_required")
+	codeRegradeCorrectOnly = apperr.FieldCode("regrade_correct_rekey_only")
+	codeRegradeCorrectNeed = apperr.FieldCode("regrade_correct_required")
+	codeRegradeAction      = apperr.FieldCode("regrade_action")
+	codeRegradeReason      = apperr.FieldCode("regrade_reason")
+
+	// Standard-setting studies (standard.go).
+	codeStudyTitle         = apperr.FieldCode("study_title", "Max")
+	codeStudyMCC           = apperr.FieldCode("study_mcc_definition")
+	codeStudyPanelists     = apperr.FieldCode("study_panelists", "Min")
+	codeStudyNoItems       = apperr.FieldCode("study_no_items")
+	codeStudyPanelistAdmin = apperr.FieldCode("study_panelist_admin")
+	codeStudyItemVersion   = apperr.FieldCode("study_item_version", "ID", "Version")
+	codeStudyItemTwice     = apperr.FieldCode("study_item_twice", "ID")
+	codeRatingNotInStudy   = apperr.FieldCode("rating_not_in_study")
+	codeRatingRange        = apperr.FieldCode("rating_range")
+
+	// Challenges (challenge.go).
+	codeCommentTooLong    = apperr.FieldCode("comment_too_long", "Max")
+	codeChallengeStatus   = apperr.FieldCode("challenge_status")
+	codeChallengeDecision = apperr.FieldCode("challenge_decision")
+	codeChallengeResponse = apperr.FieldCode("challenge_response", "Max")
 )
 
 // rangeFormats are the English sentences of the range codes.

@@ -113,28 +113,28 @@ type adjustment struct {
 }
 
 func (r *RegradeRequest) validate() error {
-	f := map[string]string{}
+	f := apperr.FieldMsgs{}
 	r.ItemID, r.Reason = strings.TrimSpace(r.ItemID), strings.TrimSpace(r.Reason)
 	if r.ItemID == "" {
-		f["item_id"] = "Name the item to regrade."
+		f["item_id"] = codeRegradeItem.Msg("Name the item to regrade.")
 	}
 	switch r.Action {
 	case RegradeVoid, RegradeCreditAll:
 		if len(r.Correct) > 0 {
-			f["correct"] = "Only a rekey takes correct options."
+			f["correct"] = codeRegradeCorrectOnly.Msg("Only a rekey takes correct options.")
 		}
 	case RegradeRekey:
 		if len(r.Correct) == 0 {
-			f["correct"] = "A rekey needs the authored indexes of the correct options."
+			f["correct"] = codeRegradeCorrectNeed.Msg("A rekey needs the authored indexes of the correct options.")
 		}
 	default:
-		f["action"] = "Use void, rekey or credit_all."
+		f["action"] = codeRegradeAction.Msg("Use void, rekey or credit_all.")
 	}
 	if r.Reason == "" || utf8.RuneCountInString(r.Reason) > 2000 {
-		f["reason"] = "Give the reason (at most 2,000 characters); it is kept in the audit record."
+		f["reason"] = codeRegradeReason.Msg("Give the reason (at most 2,000 characters); it is kept in the audit record.")
 	}
 	if len(f) > 0 {
-		return apperr.Fielded(f)
+		return f.Err()
 	}
 	r.Correct = slices.Compact(slices.Sorted(slices.Values(r.Correct)))
 	return nil
@@ -305,11 +305,11 @@ func checkRekey(cur *bank.Item, correct []int) error {
 	}
 	for _, c := range correct {
 		if c < 0 || c >= len(cur.Options) {
-			return apperr.Fielded(map[string]string{"correct": fmt.Sprintf("Option indexes run from 0 to %d.", len(cur.Options)-1)})
+			return bank.RekeyRangeError(len(cur.Options) - 1)
 		}
 	}
 	if slices.Equal(correct, cur.Correct()) {
-		return apperr.Fielded(map[string]string{"correct": "That is the item's key already."})
+		return bank.RekeyUnchangedError()
 	}
 	n := *cur
 	n.Options = slices.Clone(cur.Options)

@@ -126,20 +126,20 @@ var (
 // CreateStudy starts a study in round 1.
 func (s *Service) CreateStudy(ctx context.Context, req StudyCreate, actor string) (*Study, error) {
 	req.Title, req.MCCDefinition = strings.TrimSpace(req.Title), strings.TrimSpace(req.MCCDefinition)
-	f := map[string]string{}
+	f := apperr.FieldMsgs{}
 	if req.Title == "" || utf8.RuneCountInString(req.Title) > 200 {
-		f["title"] = "Give the study a title of at most 200 characters."
+		f["title"] = codeStudyTitle.Msg("Give the study a title of at most %d characters.", 200)
 	}
 	if req.MCCDefinition == "" || utf8.RuneCountInString(req.MCCDefinition) > 4000 {
-		f["mcc_definition"] = "Describe the minimally competent candidate (at most 4,000 characters)."
+		f["mcc_definition"] = codeStudyMCC.Msg("Describe the minimally competent candidate (at most 4,000 characters).")
 	}
 	slices.Sort(req.Panelists)
 	req.Panelists = slices.Compact(req.Panelists)
 	if len(req.Panelists) < MinPanelists {
-		f["panelists"] = fmt.Sprintf("Name at least %d panelists.", MinPanelists)
+		f["panelists"] = codeStudyPanelists.Msg("Name at least %d panelists.", MinPanelists)
 	}
 	if len(f) > 0 {
-		return nil, apperr.Fielded(f)
+		return nil, f.Err()
 	}
 	if len(req.Items) == 0 {
 		pool, err := s.items.DrawPool(ctx, req.Tier)
@@ -151,7 +151,7 @@ func (s *Service) CreateStudy(ctx context.Context, req StudyCreate, actor string
 		}
 	}
 	if len(req.Items) == 0 {
-		return nil, apperr.Fielded(map[string]string{"items": "The tier has no active items to rate."})
+		return nil, codeStudyNoItems.Msg("The tier has no active items to rate.").On("items")
 	}
 	st := &Study{ID: db.NewID("ss"), Tier: req.Tier, Title: req.Title, MCCDefinition: req.MCCDefinition,
 		Status: StudyOpen, Round: 1, CreatedBy: actor, CreatedAt: s.clock.Now(), Items: req.Items, Panelists: req.Panelists}
@@ -163,7 +163,7 @@ func (s *Service) CreateStudy(ctx context.Context, req StudyCreate, actor string
 			var role string
 			err := tx.QueryRowContext(ctx, `SELECT role FROM users WHERE id = ?`, u).Scan(&role)
 			if errors.Is(err, sql.ErrNoRows) || (err == nil && role != "admin") {
-				return apperr.Fielded(map[string]string{"panelists": "Every panelist must be an administrator's account."})
+				return codeStudyPanelistAdmin.Msg("Every panelist must be an administrator's account.").On("panelists")
 			}
 			if err != nil {
 				return fmt.Errorf("check panelist: %w", err)
@@ -177,10 +177,10 @@ func (s *Service) CreateStudy(ctx context.Context, req StudyCreate, actor string
 			_, err := tx.ExecContext(ctx, `INSERT INTO standard_items (study_id, item_id, item_version, position) VALUES (?, ?, ?, ?)`,
 				st.ID, r.ID, r.Version, i+1)
 			if isForeignKeyViolation(err) {
-				return apperr.Fielded(map[string]string{"items": fmt.Sprintf("Item %s has no version %d.", r.ID, r.Version)})
+				return codeStudyItemVersion.Msg("Item %s has no version %d.", r.ID, r.Version).On("items")
 			}
 			if isUniqueViolation(err, "standard_items") {
-				return apperr.Fielded(map[string]string{"items": fmt.Sprintf("Item %s is listed twice.", r.ID)})
+				return codeStudyItemTwice.Msg("Item %s is listed twice.", r.ID).On("items")
 			}
 			if err != nil {
 				return fmt.Errorf("create study: %w", err)
@@ -255,16 +255,16 @@ func (s *Service) Rate(ctx context.Context, studyID, userID string, ratings map[
 		if !slices.Contains(st.Panelists, userID) {
 			return ErrNotPanelist
 		}
-		f := map[string]string{}
+		f := apperr.FieldMsgs{}
 		for id, v := range ratings {
 			if !slices.ContainsFunc(st.Items, func(r bank.Ref) bool { return r.ID == id }) {
-				f[id] = "This item is not part of the study."
+				f[id] = codeRatingNotInStudy.Msg("This item is not part of the study.")
 			} else if math.IsNaN(v) || v < 0 || v > 100 {
-				f[id] = "Rate from 0 to 100 (percent of minimally competent candidates answering correctly)."
+				f[id] = codeRatingRange.Msg("Rate from 0 to 100 (percent of minimally competent candidates answering correctly).")
 			}
 		}
 		if len(f) > 0 {
-			return apperr.Fielded(f)
+			return f.Err()
 		}
 		now := s.clock.Now()
 		for id, v := range ratings {

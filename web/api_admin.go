@@ -258,6 +258,7 @@ func (s *Server) handleItemPreview(c echo.Context) error {
 	if p.Findings == nil {
 		p.Findings = []bank.Finding{}
 	}
+	p.Findings = localizer(c).findings(p.Findings)
 	return c.JSON(http.StatusOK, p)
 }
 
@@ -394,7 +395,12 @@ func (s *Server) handleBankLint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.linter.Bank(items))
+	out := s.linter.Bank(items)
+	lc := localizer(c)
+	for id, fs := range out {
+		out[id] = lc.findings(fs)
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) handleAdminTiers(c echo.Context) error {

@@ -94,7 +94,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	if len(ae.Lines) > 0 {
-		body["lines"] = ae.Lines
+		body["lines"] = w.Lines
 	}
 	for k, v := range ae.Extra {
 		if _, taken := body[k]; !taken {

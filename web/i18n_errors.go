@@ -46,6 +46,19 @@ func (lc *loc) fieldMessage(m apperr.Msg, english string) string {
 	return english
 }
 
+// lineMessage words an import line's message from its code and arguments,
+// or gives the English one where it has no code (a parser's own error
+// text) or the code no words.
+func (lc *loc) lineMessage(l apperr.Line) string {
+	if lc.Lang == "en" || l.Code == "" {
+		return l.Message
+	}
+	if id := "err." + l.Code; lc.has(id) {
+		return lc.T(id, lc.msgArgs(l.Args)...)
+	}
+	return l.Message
+}
+
 // msgArgs turns arguments into T's name/value pairs, numbers and times
 // written the reader's way (1.000 and 0,5 in German).
 func (lc *loc) msgArgs(args map[string]any) []any {
@@ -74,6 +87,13 @@ func (lc *loc) worded(ae *apperr.Error) *apperr.Error {
 		c.Fields = make(map[string]string, len(ae.Fields))
 		for k, v := range ae.Fields {
 			c.Fields[k] = lc.fieldMessage(ae.FieldMsgs[k], v)
+		}
+	}
+	if len(ae.Lines) > 0 {
+		c.Lines = make([]apperr.Line, len(ae.Lines))
+		for i, l := range ae.Lines {
+			c.Lines[i] = l
+			c.Lines[i].Message = lc.lineMessage(l)
 		}
 	}
 	return &c

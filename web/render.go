@@ -275,7 +275,7 @@ func (s *Server) csrfToken(c echo.Context) string {
 func (s *Server) renderError(c echo.Context, code int, ae *apperr.Error) error {
 	lc := localizer(c)
 	w := lc.worded(ae)
-	return s.render(c, code, "error", page{Title: lc.statusText(code), Data: map[string]any{"Code": code, "Message": w.Message, "Fields": w.Fields, "Lines": ae.Lines}})
+	return s.render(c, code, "error", page{Title: lc.statusText(code), Data: map[string]any{"Code": code, "Message": w.Message, "Fields": w.Fields, "Lines": w.Lines}})
 }
 
 // tierFieldError is the message for one field of the tier form that was

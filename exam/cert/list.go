@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"github.com/mopscert/mopscert/apperr"
 )
 
 // List returns one page of certificates for administrators, newest first,
@@ -39,7 +37,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Credential, int, error)
 	case StatusRevoked:
 		where = append(where, `revoked_at IS NOT NULL`)
 	default:
-		return nil, 0, apperr.Fielded(map[string]string{"status": "Status must be valid, expired or revoked."})
+		return nil, 0, codeListStatus.Msg("Status must be valid, expired or revoked.").On("status")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// Part of a name or of an id; a whole id in any spelling ParseID

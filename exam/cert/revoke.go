@@ -35,7 +35,7 @@ type Revocation struct {
 // internal note under the public reason "other".
 func (s *Service) Revoke(ctx context.Context, id, reason, actor string) (Credential, error) {
 	if strings.TrimSpace(reason) == "" {
-		return Credential{}, apperr.Fielded(map[string]string{"reason": "A reason of at most 500 characters is required."})
+		return Credential{}, codeRevokeReason.Msg("A reason of at most %d characters is required.", 500).On("reason")
 	}
 	return s.RevokeWith(ctx, id, Revocation{PublicReason: ReasonOther, Note: reason}, actor)
 }
@@ -69,15 +69,15 @@ func (s *Service) RevokeTxWith(ctx context.Context, tx *sql.Tx, id string, r Rev
 		return ErrNotFound
 	}
 	r.Note = strings.TrimSpace(r.Note)
-	f := map[string]string{}
+	f := apperr.FieldMsgs{}
 	if !slices.Contains(PublicReasons, r.PublicReason) {
-		f["public_reason"] = "Choose a public reason: " + strings.Join(PublicReasons, ", ") + "."
+		f["public_reason"] = codeRevokePublicReason.Msg("Choose a public reason: %s.", strings.Join(PublicReasons, ", "))
 	}
 	if utf8.RuneCountInString(r.Note) > 500 {
-		f["note"] = "Keep the note under 500 characters."
+		f["note"] = codeRevokeNote.Msg("Keep the note under %d characters.", 500)
 	}
 	if len(f) > 0 {
-		return apperr.Fielded(f)
+		return f.Err()
 	}
 	res, err := tx.ExecContext(ctx, `
 		UPDATE credentials SET revoked_at = ?, revoked_public_reason = ?, revoked_reason = ?, revoked_by = ?
