@@ -250,49 +250,61 @@ func yamlTiers(v *yaml.Node, d *draft, errs *lineErrors) []string {
 }
 
 func yamlOptions(v *yaml.Node, d *draft, errs *lineErrors) []Option {
+	return yamlList(v, "options", "options (text:, correct:, feedback:)", "an option with text:, correct: and feedback:", d, errs,
+		func(prefix string, e *yaml.Node) Option {
+			var o Option
+			yamlFields(e, prefix, d, errs, func(key string, k, f *yaml.Node) {
+				switch k.Value {
+				case "text":
+					o.Text = yamlString(f, key, d, errs)
+				case "feedback":
+					o.Feedback = yamlString(f, key, d, errs)
+				case "match":
+					o.Match = yamlString(f, key, d, errs)
+				case "correct":
+					if yamlNull(f) {
+						break
+					}
+					if f.Kind != yaml.ScalarNode || f.Tag != "!!bool" || f.Decode(&o.Correct) != nil {
+						errs.add(f.Line, "%s: expected true or false, found %s", key, yamlKind(f))
+						d.bad[prefix] = true
+					}
+				default:
+					errs.add(k.Line, "unknown field %q in an option; an option's fields are text, correct, feedback and match", k.Value)
+				}
+			})
+			return o
+		})
+}
+
+// yamlList reads a list of mappings at prefix (an item's options, or a
+// translation's): each element's line is recorded as prefix[i], and an
+// element that is not a mapping is reported and kept as a zero value, so
+// positions still line up with the item's options.
+func yamlList[T any](v *yaml.Node, prefix, list, elem string, d *draft, errs *lineErrors, read func(p string, e *yaml.Node) T) []T {
 	if yamlNull(v) {
 		return nil
 	}
 	if v.Kind != yaml.SequenceNode {
-		errs.add(v.Line, "options: expected a list of options (text:, correct:, feedback:), found %s", yamlKind(v))
-		d.bad["options"] = true
+		errs.add(v.Line, "%s: expected a list of %s, found %s", prefix, list, yamlKind(v))
+		d.bad[prefix] = true
 		return nil
 	}
-	opts := make([]Option, 0, len(v.Content))
+	out := make([]T, 0, len(v.Content))
 	for i, e := range v.Content {
 		e = yamlResolve(e)
-		prefix := fmt.Sprintf("options[%d]", i)
-		d.lines[prefix] = e.Line
-		var o Option
+		p := fmt.Sprintf("%s[%d]", prefix, i)
+		d.lines[p] = e.Line
 		if e.Kind != yaml.MappingNode {
-			errs.add(e.Line, "%s: expected an option with text:, correct: and feedback:, found %s", prefix, yamlKind(e))
-			d.bad[prefix] = true
-			opts = append(opts, o)
+			errs.add(e.Line, "%s: expected %s, found %s", p, elem, yamlKind(e))
+			d.bad[p] = true
+			var zero T
+			out = append(out, zero)
 			continue
 		}
-		yamlFields(e, prefix, d, errs, func(key string, k, f *yaml.Node) {
-			switch k.Value {
-			case "text":
-				o.Text = yamlString(f, key, d, errs)
-			case "feedback":
-				o.Feedback = yamlString(f, key, d, errs)
-			case "match":
-				o.Match = yamlString(f, key, d, errs)
-			case "correct":
-				if yamlNull(f) {
-					break
-				}
-				if f.Kind != yaml.ScalarNode || f.Tag != "!!bool" || f.Decode(&o.Correct) != nil {
-					errs.add(f.Line, "%s: expected true or false, found %s", key, yamlKind(f))
-					d.bad[prefix] = true
-				}
-			default:
-				errs.add(k.Line, "unknown field %q in an option; an option's fields are text, correct, feedback and match", k.Value)
-			}
-		})
-		opts = append(opts, o)
+		out = append(out, read(p, e))
 	}
-	return opts
+	return out
 }
 
 // yamlNumeric reads a numeric key: {value: 12.5, tolerance: 0.1, unit: "%"}.

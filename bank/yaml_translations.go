@@ -1,8 +1,6 @@
 package bank
 
 import (
-	"fmt"
-
 	"gopkg.in/yaml.v3"
 )
 
@@ -60,43 +58,25 @@ func yamlVariant(e *yaml.Node, prefix string, d *draft, errs *lineErrors) Varian
 }
 
 func yamlVariantOptions(v *yaml.Node, prefix string, d *draft, errs *lineErrors) []VariantOption {
-	if yamlNull(v) {
-		return nil
-	}
-	if v.Kind != yaml.SequenceNode {
-		errs.add(v.Line, "%s: expected a list of options (text:, feedback:, match:), found %s", prefix, yamlKind(v))
-		d.bad[prefix] = true
-		return nil
-	}
-	opts := make([]VariantOption, 0, len(v.Content))
-	for i, e := range v.Content {
-		e = yamlResolve(e)
-		p := fmt.Sprintf("%s[%d]", prefix, i)
-		d.lines[p] = e.Line
-		var o VariantOption
-		if e.Kind != yaml.MappingNode {
-			errs.add(e.Line, "%s: expected an option with text:, feedback: and match:, found %s", p, yamlKind(e))
-			d.bad[p] = true
-			opts = append(opts, o)
-			continue
-		}
-		yamlFields(e, p, d, errs, func(key string, k, f *yaml.Node) {
-			switch k.Value {
-			case "text":
-				o.Text = yamlString(f, key, d, errs)
-			case "feedback":
-				o.Feedback = yamlString(f, key, d, errs)
-			case "match":
-				o.Match = yamlString(f, key, d, errs)
-			case "correct":
-				// The key stays with the English item; say so rather than
-				// ignoring a translator's correct: true silently.
-				errs.add(k.Line, "%s: which options are correct is set on the item, not in its translation", key)
-			default:
-				errs.add(k.Line, "unknown field %q in a translated option; its fields are text, feedback and match", k.Value)
-			}
+	return yamlList(v, prefix, "options (text:, feedback:, match:)", "an option with text:, feedback: and match:", d, errs,
+		func(p string, e *yaml.Node) VariantOption {
+			var o VariantOption
+			yamlFields(e, p, d, errs, func(key string, k, f *yaml.Node) {
+				switch k.Value {
+				case "text":
+					o.Text = yamlString(f, key, d, errs)
+				case "feedback":
+					o.Feedback = yamlString(f, key, d, errs)
+				case "match":
+					o.Match = yamlString(f, key, d, errs)
+				case "correct":
+					// The key stays with the English item; say so rather than
+					// ignoring a translator's correct: true silently.
+					errs.add(k.Line, "%s: which options are correct is set on the item, not in its translation", key)
+				default:
+					errs.add(k.Line, "unknown field %q in a translated option; its fields are text, feedback and match", k.Value)
+				}
+			})
+			return o
 		})
-		opts = append(opts, o)
-	}
-	return opts
 }
