@@ -245,12 +245,9 @@ func (s *Service) Studies(ctx context.Context, tier string) ([]*Study, error) {
 // study's current round; items left out keep their rating.
 func (s *Service) Rate(ctx context.Context, studyID, userID string, ratings map[string]float64) error {
 	return s.db.Update(ctx, func(tx *sql.Tx) error {
-		st, err := findStudy(ctx, tx, studyID)
+		st, err := findOpenStudy(ctx, tx, studyID)
 		if err != nil {
 			return err
-		}
-		if st.Status != StudyOpen {
-			return ErrStudyClosed
 		}
 		if !slices.Contains(st.Panelists, userID) {
 			return ErrNotPanelist
@@ -308,11 +305,8 @@ func (s *Service) NextRound(ctx context.Context, studyID string) (*Study, error)
 	var st *Study
 	err := s.db.Update(ctx, func(tx *sql.Tx) error {
 		var err error
-		if st, err = findStudy(ctx, tx, studyID); err != nil {
+		if st, err = findOpenStudy(ctx, tx, studyID); err != nil {
 			return err
-		}
-		if st.Status != StudyOpen {
-			return ErrStudyClosed
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE standard_studies SET round = round + 1 WHERE id = ?`, studyID); err != nil {
 			return fmt.Errorf("next round: %w", err)

@@ -149,11 +149,8 @@ func (s *Service) ApproveStudy(ctx context.Context, studyID, actor string) (*Stu
 	var st *Study
 	err := s.db.Update(ctx, func(tx *sql.Tx) error {
 		var err error
-		if st, err = findStudy(ctx, tx, studyID); err != nil {
+		if st, err = findOpenStudy(ctx, tx, studyID); err != nil {
 			return err
-		}
-		if st.Status != StudyOpen {
-			return ErrStudyClosed
 		}
 		sum, err := summarize(ctx, tx, st, st.Round)
 		if err != nil {
@@ -174,6 +171,15 @@ func (s *Service) ApproveStudy(ctx context.Context, studyID, actor string) (*Stu
 		st.Status, st.ApprovedBy, st.ApprovedAt, st.Cut, st.SE, st.PassPercent = StudyApproved, actor, &now, sum.Cut, sum.SE, sum.PassMark
 		return nil
 	})
+	return st, err
+}
+
+// findOpenStudy is findStudy for the changes only an open study takes.
+func findOpenStudy(ctx context.Context, tx *sql.Tx, id string) (*Study, error) {
+	st, err := findStudy(ctx, tx, id)
+	if err == nil && st.Status != StudyOpen {
+		return nil, ErrStudyClosed
+	}
 	return st, err
 }
 
